@@ -1,0 +1,1 @@
+"""ParcelHub: an e-commerce express service platform."""

@@ -1,0 +1,15 @@
+"""The one place that asks what time it is, so tests can move time and services agree on 'today'."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,46 @@
+"""Navigation for the console layout: what a merchant user or an operator can open."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from parcelhub.accounts.models import OperatorRole
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: tuple[str, ...] = ()
+
+
+MERCHANT_NAV = (
+    NavItem(_("Compare prices"), "rating:compare"),
+    NavItem(_("API keys"), "accounts:api_keys"),
+)
+
+OPERATOR_NAV = (
+    NavItem(_("Carriers"), "carriers:carrier_list", (OperatorRole.PRICING,)),
+    NavItem(_("Rate cards"), "carriers:ratecard_list", (OperatorRole.PRICING,)),
+    NavItem(_("Remote regions"), "geo:remote_regions", (OperatorRole.PRICING,)),
+)
+
+
+def navigation(request: HttpRequest) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    if user.is_operator:
+        items = [i for i in OPERATOR_NAV if user.has_operator_role(*i.roles)]
+    else:
+        items = list(MERCHANT_NAV)
+    path = request.path
+    nav = []
+    for item in items:
+        url = reverse(item.url_name)
+        nav.append({"label": item.label, "url": url, "active": path.startswith(url)})
+    return {"nav_items": nav}
