@@ -100,3 +100,12 @@ class Quote:
     @property
     def margin_fen(self) -> int:
         return self.total_fen - self.cost_fen
+
+
+@dataclass(frozen=True)
+class RatingInputs:
+    """Everything the engine needs for one day's quotes; built from the database by carriers.selectors."""
+
+    services: tuple[ServiceSpec, ...]
+    cards: dict[tuple[str, str], RateCard]  # (service key, origin adcode) -> the card in effect
+    remote_provinces: frozenset[str]        # province adcodes that carry the remote surcharge

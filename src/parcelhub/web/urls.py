@@ -9,6 +9,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("operator/carriers/", include("parcelhub.carriers.urls")),
-    path("operator/geo/", include("parcelhub.geo.urls")),
+    path("geo/", include("parcelhub.geo.urls")),
     path("rates/", include("parcelhub.rating.urls")),
 ]
