@@ -11,4 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("parcelhub.accounts.urls")),
     path("", include("parcelhub.web.urls")),
+    path("rates/", include("parcelhub.rating.urls")),
+    path("geo/", include("parcelhub.geo.urls")),
+    path("operator/carriers/", include("parcelhub.carriers.urls")),
 ]

@@ -25,12 +25,25 @@ def new_id(prefix: str) -> str:
     return f"{prefix}_{_base32(millis, 10)}{_base32(secrets.randbits(80), 16)}"
 
 
-def id_factory(prefix: str):
-    """A callable for a model field's default (migrations need a named function, hence the attribute)."""
+class PrefixedIdDefault:
+    """A model field default that makes a new id with a fixed prefix; deconstructible for migrations."""
 
-    def make() -> str:
-        return new_id(prefix)
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
 
-    make.__name__ = f"new_{prefix}_id"
-    make.__qualname__ = make.__name__
-    return make
+    def __call__(self) -> str:
+        return new_id(self.prefix)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PrefixedIdDefault) and other.prefix == self.prefix
+
+    def __hash__(self) -> int:
+        return hash(self.prefix)
+
+    def deconstruct(self) -> tuple[str, tuple[str], dict]:
+        return ("parcelhub.core.ids.PrefixedIdDefault", (self.prefix,), {})
+
+
+def id_factory(prefix: str) -> PrefixedIdDefault:
+    """Use as `default=id_factory("mch")` on a public id field."""
+    return PrefixedIdDefault(prefix)

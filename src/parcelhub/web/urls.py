@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import path
 
 from parcelhub.web import views
 
@@ -8,7 +8,4 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("operator/carriers/", include("parcelhub.carriers.urls")),
-    path("geo/", include("parcelhub.geo.urls")),
-    path("rates/", include("parcelhub.rating.urls")),
 ]

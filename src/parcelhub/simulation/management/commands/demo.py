@@ -1,0 +1,35 @@
+"""`parcelhub demo`: build the demo world (carriers, rate cards, operators, merchants) and print the logins."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from parcelhub.accounts.models import Merchant
+from parcelhub.core import clock
+from parcelhub.simulation.accounts_world import DEMO_API_KEY, build_people, demo_logins
+from parcelhub.simulation.carriers_world import build_carriers_and_cards
+
+
+class Command(BaseCommand):
+    help = "Create the demo world (idempotent) and print the demo logins and API key."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--if-empty", action="store_true",
+                            help="leave a database that already has merchants as it is (still print the logins)")
+
+    def handle(self, *args, if_empty: bool, **options):
+        if if_empty and Merchant.objects.exists():
+            self.stdout.write("The database already has merchants; the demo world was left as it is.")
+        else:
+            with transaction.atomic():
+                # The cards took effect a month ago, as in a platform that has been running for a while.
+                counts = build_carriers_and_cards(effective_from=clock.today() - dt.timedelta(days=30))
+                build_people()
+            self.stdout.write(self.style.SUCCESS(f"Demo world ready: {counts}"))
+        self.stdout.write("\nDemo logins:")
+        for login in demo_logins():
+            self.stdout.write(f"  {login.role:<42} {login.email:<28} password: {login.password}")
+        self.stdout.write(f"\nTest-mode API key of the first demo merchant:\n  {DEMO_API_KEY}\n")
