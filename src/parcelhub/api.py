@@ -67,8 +67,10 @@ def _http_error(request: HttpRequest, exc: HttpError):
 def _register_routers() -> None:
     # Each domain app owns a ninja router in its api.py; they are mounted here and nowhere else.
     from parcelhub.accounts.api import router as accounts_router
+    from parcelhub.rating.api import router as rating_router
 
     api.add_router("/v1", accounts_router)
+    api.add_router("/v1", rating_router)
 
 
 _register_routers()

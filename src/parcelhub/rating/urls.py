@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from parcelhub.rating import views
 
 app_name = "rating"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.compare, name="compare"),
+]

@@ -1,0 +1,22 @@
+from __future__ import annotations
+
+from django import template
+
+from parcelhub.core.money import format_fen
+
+register = template.Library()
+
+
+@register.filter
+def fen(value: int | None) -> str:
+    """Show integer fen as yuan: {{ 1250|fen }} -> ¥12.50."""
+    return "—" if value is None else format_fen(int(value))
+
+
+@register.filter
+def kg(grams: int | None) -> str:
+    """Show grams as kilograms without trailing zeros: 1500 -> 1.5 kg."""
+    if grams is None:
+        return "—"
+    text = f"{grams / 1000:.3f}".rstrip("0").rstrip(".")
+    return f"{text} kg"
