@@ -70,6 +70,7 @@ def _register_routers() -> None:
     from parcelhub.rating.api import router as rating_router
 
     api.add_router("/v1", accounts_router)
+    api.add_router("/v1", "parcelhub.geo.api.router")  # ninja imports the dotted path here
     api.add_router("/v1", rating_router)
 
 
