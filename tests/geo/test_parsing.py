@@ -133,3 +133,25 @@ def test_batch_matches_single_calls_in_order():
     assert isinstance(results[2], ParseError) and results[2].code == "address_empty"
     assert isinstance(results[3], ParsedAddress) and results[3].district_code == "110105"
     assert parse_addresses([]) == []
+
+
+def test_marketplace_export_with_postcode():
+    parsed = parse_address("张三，86-13800138000，浙江省 金华市 义乌市 稠城街道 工人北路1号，322000")
+    assert (parsed.name, parsed.phone, parsed.detail) == ("张三", "13800138000", "稠城街道工人北路1号")
+
+
+@pytest.mark.parametrize("text", [
+    "张三 138****8000 浙江省义乌市稠城街道工人北路1号",
+    "收货人：张三 手机：138****8000 地址：浙江省义乌市稠城街道工人北路1号",
+])
+def test_masked_phone_is_invalid(text):
+    with pytest.raises(ParseError) as info:
+        parse_address(text)
+    assert (info.value.code, info.value.message_zh) == (
+        "phone_invalid", "“138****8000”不是有效的大陆手机号（1 开头的 11 位数字）或带区号的固定电话（如 0571-88888888）。")
+
+
+def test_english_labels_and_full_latin_name():
+    parsed = parse_address("Name: John Smith, Phone: 13800138000, Address: 上海市浦东新区张江路100号")
+    assert (parsed.name, parsed.phone, parsed.district_code, parsed.detail) == ("John Smith", "13800138000",
+                                                                               "310115", "张江路100号")

@@ -106,7 +106,9 @@ def _full_label(adcode: str) -> str:
 _EXT = r"(?:\s*(?:-|转|分机|ext\.?|x|#)\s*\d{1,6})?"
 _MOBILE = r"(?:(?:\+|00)?86[\s-]?)?1[3-9]\d(?:[\s-]?\d){8}"
 _LANDLINE = r"(?:(?:\+|00)?86[\s-]?)?(?:\(0?\d{2,3}\)|0\d{2,3})[\s-]?[2-9]\d{2,3}[\s-]?\d{4}"
-_PHONE_ATTEMPT_RE = re.compile(r"\+?(?:[()\-]*\d){7,}[()\-]*")
+# Digit runs that can only have been meant as a phone, masked ones (138****8000) from marketplace exports included.
+_PHONE_ATTEMPT_RE = re.compile(r"\+?(?=(?:[^\d]*\d){7})[\d*()\-]{7,}")
+_POSTCODE_RE = re.compile(r"\d{6}")
 _PHONE_RE = re.compile(rf"(?<![\d+])(?:(?P<mobile>{_MOBILE})|(?P<landline>{_LANDLINE})){_EXT}(?!\d)", re.I)
 
 
@@ -267,11 +269,12 @@ def _split_contact(text: str) -> _Split:
     pieces.append(rest[cursor:])
     name = labelled.get("name")
     token_lists = [_tokens(p) for p in pieces]
-    # Digit runs that failed as phones would otherwise hide the name next to them and end up in the detail.
+    # Digit runs that failed as phones would otherwise hide the name next to them and end up in the detail;
+    # a lone six-digit number is a postcode, which the region already implies.
     for tokens in token_lists:
-        for token in [t for t in tokens if _PHONE_ATTEMPT_RE.fullmatch(t)]:
+        for token in [t for t in tokens if _PHONE_ATTEMPT_RE.fullmatch(t) or _POSTCODE_RE.fullmatch(t)]:
             tokens.remove(token)
-            if phone is None and phone_error is None:
+            if phone is None and phone_error is None and not _POSTCODE_RE.fullmatch(token):
                 phone_error = _phone_error(token)
     if name is None:
         name = _pick_name(token_lists, need_address="address" not in labelled)
