@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "parcelhub.core.middleware.DomainErrorPageMiddleware",
 ]
 
 ROOT_URLCONF = "parcelhub.urls"

@@ -6,7 +6,10 @@ HTML; API clients should always get `{"error": {"code", "message"}}`.
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+
+from parcelhub.core.errors import DomainError, NotFound, PermissionDenied
 
 _CODES = {400: "bad_request", 401: "unauthorized", 403: "permission_denied", 404: "not_found",
           405: "method_not_allowed", 413: "too_large", 415: "unsupported_media_type"}
@@ -31,3 +34,22 @@ class ApiErrorShapeMiddleware:
         if response.has_header("Allow"):
             shaped["Allow"] = response["Allow"]
         return shaped
+
+
+class DomainErrorPageMiddleware:
+    """Console pages: a domain error that escapes a view becomes the matching HTTP error page, not a 500."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, NotFound):
+            raise Http404(exception.localized())
+        if isinstance(exception, PermissionDenied):
+            raise DjangoPermissionDenied(exception.localized())
+        if isinstance(exception, DomainError):
+            return HttpResponseBadRequest(exception.localized())
+        return None
