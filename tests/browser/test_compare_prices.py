@@ -6,8 +6,8 @@ import pytest
 
 from parcelhub.carriers.selectors import rating_inputs
 from parcelhub.core.money import format_fen
-from parcelhub.geo.selectors import origin_chain
 from parcelhub.geo.models import Region
+from parcelhub.geo.selectors import origin_chain
 from parcelhub.rating.engine import quote_all
 from parcelhub.rating.types import Parcel
 from parcelhub.simulation.accounts_world import DEMO_PASSWORD, build_people
