@@ -9,8 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from parcelhub.accounts.models import Merchant
+from parcelhub.carriers.selectors import rating_inputs
 from parcelhub.core.errors import DomainError
 from parcelhub.geo.models import Region
+from parcelhub.geo.selectors import origin_chain, region_from_text, resolve_region
+from parcelhub.rating.batch import quote_many
+from parcelhub.rating.engine import quote_all
 from parcelhub.rating.types import Parcel, Quote
 
 MAX_WEIGHT_G = 1_000_000          # 1,000 kg: above any express service, and keeps the engine's integers small
@@ -47,7 +51,6 @@ class ParcelRequest:
 
 
 def resolve_place(place: Place) -> Region:
-    from parcelhub.geo.selectors import region_from_text, resolve_region  # TEMP: until geo lands
     if place.address:
         region, _detail = region_from_text(place.address)
         return region
@@ -77,7 +80,6 @@ class _PlaceResolver:
 
 
 def _engine_parcel(request: ParcelRequest, origin: Region, destination: Region) -> Parcel:
-    from parcelhub.geo.selectors import origin_chain  # TEMP: until geo lands
     return Parcel(
         origin=origin_chain(origin), destination_province=destination.province_code, weight_g=request.weight_g,
         length_cm=request.length_cm, width_cm=request.width_cm, height_cm=request.height_cm,
@@ -86,9 +88,6 @@ def _engine_parcel(request: ParcelRequest, origin: Region, destination: Region) 
 
 
 def quote_parcel(request: ParcelRequest, *, merchant: Merchant | None = None) -> list[Quote]:
-    from parcelhub.carriers.selectors import rating_inputs  # TEMP: until carriers lands
-    from parcelhub.rating.engine import quote_all  # TEMP: until the engine lands
-
     resolver = _PlaceResolver(merchant)
     parcel = _engine_parcel(request, resolver.origin(request.origin), resolver.resolve(request.destination))
     return quote_all(parcel, rating_inputs())
@@ -97,9 +96,6 @@ def quote_parcel(request: ParcelRequest, *, merchant: Merchant | None = None) ->
 def quote_parcels(requests: list[ParcelRequest], *, merchant: Merchant | None = None) -> list[list[Quote]]:
     """Quotes every parcel through the vectorised path; a place that cannot be resolved fails the whole batch
     with every bad item listed, so nothing is half-answered."""
-    from parcelhub.carriers.selectors import rating_inputs  # TEMP: until carriers lands
-    from parcelhub.rating.batch import quote_many  # TEMP: until the engine lands
-
     resolver = _PlaceResolver(merchant)
     parcels, problems = [], []
     for index, request in enumerate(requests):

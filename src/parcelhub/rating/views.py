@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from parcelhub.accounts.permissions import merchant_required
 from parcelhub.core.errors import DomainError
+from parcelhub.geo.selectors import provinces
 from parcelhub.rating import quoting
 from parcelhub.rating.forms import CompareForm
 from parcelhub.rating.reasons import FLAGS, PRICE_LINES, reason_text
@@ -22,8 +23,6 @@ def compare(request: HttpRequest) -> HttpResponse:
             error = exc.localized()
         else:
             rows = [_row(q) for q in quotes]
-    from parcelhub.geo.selectors import provinces  # TEMP: until geo lands
-
     context = {"form": form, "rows": rows, "error": error, "provinces": provinces(),
                "default_origin": request.merchant.origin_region}
     template = "rating/_results.html" if request.htmx else "rating/compare.html"
