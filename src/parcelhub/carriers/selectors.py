@@ -154,3 +154,13 @@ def card_origins() -> list[Region]:
 
 def provinces() -> list[Region]:
     return list(Region.objects.filter(level=Region.Level.PROVINCE).order_by("adcode"))
+
+
+def card_status(card: RateCard, on: dt.date | None = None) -> str:
+    """"scheduled" before its date, "in_effect" while it is the latest dated card, "superseded" after."""
+    on = on or clock.today()
+    if card.effective_from > on:
+        return "scheduled"
+    newer = RateCard.objects.filter(service_id=card.service_id, origin_id=card.origin_id,
+                                    effective_from__gt=card.effective_from, effective_from__lte=on)
+    return "superseded" if newer.exists() else "in_effect"
