@@ -44,5 +44,5 @@ def log_in(page, live_server, email: str, password: str) -> None:
     page.goto(f"{live_server.url}/login")
     page.fill("input[name=username]", email)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")

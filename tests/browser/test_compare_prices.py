@@ -7,6 +7,7 @@ import pytest
 from parcelhub.carriers.selectors import rating_inputs
 from parcelhub.core.money import format_fen
 from parcelhub.geo.models import Region
+from parcelhub.geo.regions_data import load_regions
 from parcelhub.geo.selectors import origin_chain
 from parcelhub.rating.engine import quote_all
 from parcelhub.rating.types import Parcel
@@ -19,6 +20,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo_world(transactional_db):
+    # Transactional tests flush every table afterwards, including the regions the migrations loaded.
+    load_regions(Region)
     build_carriers_and_cards(effective_from=dt.date(2026, 1, 1))
     build_people()
 
