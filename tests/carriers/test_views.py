@@ -68,13 +68,9 @@ def test_carrier_list_describes_limits_and_rounding_in_words(card, zto_standard,
     assert "300 kg" in html and "6000" in html and "¥20000.00" in html
 
 
-def test_ratecard_list_shows_current_and_scheduled_cards_with_a_demo_notice(card, sf_standard, operator_factory,
-                                                                           django_assert_num_queries):
+def test_ratecard_list_shows_current_and_scheduled_cards_with_a_demo_notice(card, sf_standard, operator_factory):
     scheduled = make_card(sf_standard, "330782", TOMORROW)
-    client = login(operator_factory(OperatorRole.PRICING))
-    client.get(reverse("carriers:ratecard_list"))  # warm the session and user
-
-    response = client.get(reverse("carriers:ratecard_list"))
+    response = login(operator_factory(OperatorRole.PRICING)).get(reverse("carriers:ratecard_list"))
 
     html = response.content.decode()
     assert "since 2027-02-26" in html and "2 lanes" in html

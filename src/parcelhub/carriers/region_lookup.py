@@ -1,6 +1,8 @@
 """Regions named in rate card files: by adcode or by name (浙江, 浙江省, 义乌, 广州市), memoised per file.
 
-A file of 20,000 rows names a few dozen places, so each distinct text costs one query at most.
+A file of 20,000 rows names a few dozen places, so each distinct text costs one query at most. Destinations
+are provinces and go through geo's `resolve_region`; an origin may be of any level in one column, which that
+level-by-level function cannot decide, so origins are matched here with an explicit ambiguity rule.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from parcelhub.core.errors import DomainError
 from parcelhub.geo.models import Region
+from parcelhub.geo.selectors import resolve_region
 
 
 @dataclass(frozen=True)
@@ -52,12 +56,14 @@ class RegionLookup:
     def _query(self, text: str) -> Lookup:
         if not text:
             return Lookup(None)
-        regions = Region.objects.all()
         if self.provinces_only:
-            regions = regions.filter(level=Region.Level.PROVINCE)
+            try:
+                return Lookup(resolve_region(province=text))
+            except DomainError:
+                return Lookup(None)
         if text.isdigit():
-            return Lookup(regions.filter(adcode=text).first())
-        candidates = list(regions.filter(Q(name=text) | Q(short_name=text)))
+            return Lookup(Region.objects.filter(adcode=text).first())
+        candidates = list(Region.objects.filter(Q(name=text) | Q(short_name=text)))
         # A full official name beats a short form that happens to be the same text.
         exact = [r for r in candidates if r.name == text]
         return _choose(exact or candidates)
