@@ -155,7 +155,7 @@ def test_each_problem_is_reported_with_row_column_and_message_and_nothing_is_wri
 
 def test_error_text_names_the_row_and_column_in_both_languages(services):
     with pytest.raises(RateCardFileInvalid) as caught:
-        ratecard_import(content=to_csv(_edit("list_first_yuan", "12.345", row=7 - 5 + 2)(valid_rows() + [])),
+        ratecard_import(content=to_csv(_edit("list_first_yuan", "12.345", row=4)(valid_rows())),
                         filename="cards.csv")
     error = caught.value.errors[0]
 
