@@ -5,11 +5,22 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.renderers import BaseRenderer
 
+from parcelhub.core import jsonio
 from parcelhub.core.errors import DomainError
+
+
+class JSONRenderer(BaseRenderer):
+    media_type = "application/json"
+
+    def render(self, request: HttpRequest, data, *, response_status: int) -> bytes:
+        return jsonio.dumps(data)
+
 
 api = NinjaAPI(
     title="ParcelHub API",
+    renderer=JSONRenderer(),
     version="1",
     urls_namespace="api",
     docs_url="/docs",
