@@ -38,9 +38,9 @@ def navigation(request: HttpRequest) -> dict:
         items = [i for i in OPERATOR_NAV if user.has_operator_role(*i.roles)]
     else:
         items = list(MERCHANT_NAV)
-    path = request.path
-    nav = []
-    for item in items:
-        url = reverse(item.url_name)
-        nav.append({"label": item.label, "url": url, "active": path.startswith(url)})
-    return {"nav_items": nav}
+    urls = [reverse(item.url_name) for item in items]
+    # The deepest matching URL is the current section (/operator/carriers/ratecards/ is Rate cards, not Carriers).
+    matching = [url for url in urls if request.path.startswith(url)]
+    current = max(matching, key=len, default=None)
+    return {"nav_items": [{"label": item.label, "url": url, "active": url == current}
+                          for item, url in zip(items, urls, strict=True)]}
