@@ -118,6 +118,16 @@ def test_sf_switches_to_kilogram_steps_at_100_kg(quote: QuoteAll, weight_g: int,
     assert sf.total_fen == 2300 + (billable_g - 1000) * 1300 // 1000  # whole 500 g steps: no rounding
 
 
+def test_band_limits_are_exclusive(quote: QuoteAll) -> None:
+    # On SF's bands both steps agree at exactly 100 kg; a 1.5 kg limit shows which band owns the limit.
+    odd = ServiceSpec("odd", "x", "Odd", max_weight_g=30_000, volumetric_divisor=8000,
+                      rounding=(WeightBand(1500, 500), WeightBand(None, 1000)))
+    side = Tariff(lanes({"310000": (1000, 1000, 1000)}))
+    inputs = make_inputs(card(odd, "440000", side, side), services=(odd,))
+    billable = [quote(Parcel(GZ, "310000", w), inputs)[0].billable_weight_g for w in (1499, 1500)]
+    assert billable == [1500, 2000]
+
+
 def test_volumetric_weight_wins_for_a_light_bulky_box(quote: QuoteAll) -> None:
     quotes = quote(Parcel(GZ, "310000", 1500, 40, 30, 20), BASE)
     sf, zto = pick(quotes, "sf.standard"), pick(quotes, "zto.standard")

@@ -284,7 +284,7 @@ def _gather_routes(cols: ParcelColumns, prepared: PreparedInputs) -> Int64Array:
     dest_cols = np.array([prepared.provinces.get(code, unknown) for code in cols.destinations], dtype=np.int64)
     chain_rows = _chain_card_rows(cols.origins, prepared)          # [K, S]
     routes = prepared.tables[:, chain_rows.T[:, :, None], dest_cols[None, None, :]]  # [F, S, K, D]
-    routes = routes.reshape(N_FIELDS, len(prepared.services), -1)
+    routes = routes.reshape(N_FIELDS, len(prepared.services), len(cols.origins) * len(cols.destinations))
     route_index = cols.origin_index * len(cols.destinations) + cols.destination_index
     gathered: Int64Array = np.take(routes, route_index, axis=2)
     return gathered
@@ -388,7 +388,10 @@ def _rank(eligible: BoolArray, total: Int64Array,
     """Display order [service position, parcel] and the flagged service of each parcel (see rating.engine).
 
     Columns are in (carrier, service) order and the sorts are stable, so ties fall back to that order."""
-    n_parcels = total.shape[1]
+    n_services, n_parcels = total.shape
+    if n_services == 0:
+        nobody = np.full(n_parcels, NO_SERVICE, dtype=np.int64)
+        return np.zeros((0, n_parcels), dtype=np.int64), nobody, nobody.copy(), nobody.copy()
     anyone = eligible.any(axis=0)
     sort_total = np.where(eligible, total, _INT64_MAX)  # refused quotes last; their transit is the sentinel
     order: Int64Array = np.lexsort((transit, sort_total), axis=0)
