@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "parcelhub.core.idempotency.IdempotencyMiddleware",
     "parcelhub.core.middleware.DomainErrorPageMiddleware",
 ]
 

@@ -23,3 +23,26 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_type}:{self.target_id}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to a POST carrying an `Idempotency-Key`, replayed for retries of the same request.
+
+    Scoped by merchant so two tenants can use the same key; kept 24 hours (a periodic job purges older ones).
+    """
+
+    scope = models.CharField(max_length=64)          # "mch_…" — whose key this is
+    key = models.CharField(max_length=255)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)
+    status_code = models.PositiveSmallIntegerField(null=True)  # null while the first request is still running
+    content_type = models.CharField(max_length=100, blank=True)
+    response_body = models.BinaryField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["scope", "key"], name="idempotency_key_unique_per_scope")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"
