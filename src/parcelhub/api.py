@@ -76,13 +76,10 @@ def _http_error(request: HttpRequest, exc: HttpError):
 
 
 def _register_routers() -> None:
-    # Each domain app owns a ninja router in its api.py; they are mounted here and nowhere else.
-    from parcelhub.accounts.api import router as accounts_router
-    from parcelhub.rating.api import router as rating_router
-
-    api.add_router("/v1", accounts_router)
-    api.add_router("/v1", "parcelhub.geo.api.router")  # ninja imports the dotted path here
-    api.add_router("/v1", rating_router)
+    # Each domain app owns a ninja router in its api.py; they are mounted here and nowhere else
+    # (ninja imports each dotted path).
+    for app in ("accounts", "geo", "rating", "orders", "shipping", "billing"):
+        api.add_router("/v1", f"parcelhub.{app}.api.router")
 
 
 _register_routers()

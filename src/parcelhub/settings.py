@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "parcelhub.geo",
     "parcelhub.carriers",
     "parcelhub.rating",
+    "parcelhub.orders",
+    "parcelhub.shipping",
+    "parcelhub.billing",
     "parcelhub.web",
     "parcelhub.simulation",
 ]

@@ -14,4 +14,8 @@ urlpatterns = [
     path("rates/", include("parcelhub.rating.urls")),
     path("geo/", include("parcelhub.geo.urls")),
     path("operator/carriers/", include("parcelhub.carriers.urls")),
+    path("orders/", include("parcelhub.orders.urls")),
+    # shipping (shipments, pickups) and billing (wallet, operator wallets) spell out their own paths.
+    path("", include("parcelhub.shipping.urls")),
+    path("", include("parcelhub.billing.urls")),
 ]
