@@ -31,6 +31,11 @@ class Merchant(models.Model):
     origin_region = models.ForeignKey("geo.Region", null=True, blank=True, on_delete=models.PROTECT,
                                       related_name="+", verbose_name=_("default shipping origin"))
     origin_address = models.CharField(_("origin street address"), max_length=200, blank=True)
+    # E-waybill preferences: paper size and privacy waybills (recipient name and phone masked on the label).
+    label_size = models.CharField(_("label size"), max_length=8, default="100x150",
+                                  choices=[("76x130", _("76×130 mm (one part)")), ("100x150", _("100×150 mm (two parts)")),
+                                           ("100x180", _("100×180 mm (two parts)"))])
+    privacy_waybills = models.BooleanField(_("privacy waybills"), default=False)
     # Acquisition channel or partner code from the sign-up link (/signup?ch=erp-xxx).
     acquisition_channel = models.CharField(max_length=64, blank=True, db_index=True)
     is_active = models.BooleanField(default=True)
