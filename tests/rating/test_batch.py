@@ -10,17 +10,28 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from parcelhub.rating.batch import (
-    MAX_LANE_VALUE,
-    MAX_PARCEL_WEIGHT_G,
     NO_SERVICE,
     TRANSIT_UNKNOWN,
     ParcelColumns,
     compile_inputs,
+    materialise,
     quote_arrays,
     quote_many,
     quotes_from_batch,
 )
 from parcelhub.rating.engine import LINE_CODES, REASONS, quote_all
+from parcelhub.rating.prepared import (
+    MAX_DECLARED_VALUE_FEN,
+    MAX_FEE_FEN,
+    MAX_LANE_VALUE,
+    MAX_PARCEL_WEIGHT_G,
+    MAX_RATE_BP,
+    MAX_SERVICE_WEIGHT_G,
+    MAX_SIDE_CM,
+    MAX_STEP_G,
+    MAX_TRANSIT_DAYS,
+    TOTAL_BITS,
+)
 from parcelhub.rating.types import (
     LaneTariff,
     Parcel,
@@ -83,18 +94,26 @@ def test_empty_batches_and_no_services() -> None:
 
 def test_the_api_caps_agree_to_the_fen_with_the_largest_tariffs() -> None:
     # 1,000 kg, 500 cm sides, ¥10,000,000 declared (the API's caps) against the largest values compile accepts.
-    service = ServiceSpec("big", "x", "Big", max_weight_g=10**8, volumetric_divisor=6000,
-                          rounding=(WeightBand(None, 10**8 - 1),))
-    side = Tariff(lanes({"310000": (0, MAX_LANE_VALUE, MAX_LANE_VALUE)}), fuel_surcharge_bp=10**5,
-                  remote_surcharge_fen=10**9, insurance_rate_bp=10**5, insurance_min_fen=10**9,
-                  minimum_charge_fen=10**9)
-    inputs = make_inputs(card(service, "440000", side, side), services=(service,), remote=frozenset({"310000"}))
-    parcels = [Parcel(GZ, "310000", 1_000_000, 500, 500, 500, 10**9),  # 20,833,334 g by volume
-               Parcel(GZ, "310000", 10**8, 1, 1, 1, 10**12),            # the heaviest eligible parcel
-               Parcel(GZ, "310000", 10**12, 10**4, 10**4, 10**4, 10**12)]  # refused, but must not leak
-    assert quote_many(parcels, inputs) == [quote_all(p, inputs) for p in parcels]
-    # freight ≈ 2×10¹³ fen, so freight × fuel bp ≈ 2×10¹⁸ came within 5× of int64 overflow
-    assert quote_many(parcels, inputs)[1][0].total_fen > 2 * 10**14
+    service = ServiceSpec("big", "x", "Big", max_weight_g=MAX_SERVICE_WEIGHT_G, volumetric_divisor=6000,
+                          rounding=(WeightBand(None, MAX_STEP_G - 1),))
+    side = Tariff(lanes({"310000": (0, MAX_LANE_VALUE, MAX_LANE_VALUE)}), fuel_surcharge_bp=MAX_RATE_BP,
+                  remote_surcharge_fen=MAX_FEE_FEN, insurance_rate_bp=MAX_RATE_BP, insurance_min_fen=MAX_FEE_FEN,
+                  minimum_charge_fen=MAX_FEE_FEN)
+    inputs = make_inputs(card(service, "440000", side, side, {"310000": MAX_TRANSIT_DAYS}),
+                         services=(service,), remote=frozenset({"310000"}))
+    parcels = [
+        Parcel(GZ, "310000", 1_000_000, 500, 500, 500, 10**9),                  # 20,833,334 g by volume
+        Parcel(GZ, "310000", MAX_SERVICE_WEIGHT_G, 1, 1, 1, MAX_DECLARED_VALUE_FEN),  # the dearest quote
+        Parcel(GZ, "310000", MAX_PARCEL_WEIGHT_G, MAX_SIDE_CM, MAX_SIDE_CM, MAX_SIDE_CM,
+               MAX_DECLARED_VALUE_FEN),                                         # refused, must not leak
+    ]
+    quotes = quote_many(parcels, inputs)
+    assert quotes == [quote_all(p, inputs) for p in parcels]
+    assert [q[0].reason for q in quotes] == ["overweight", None, "overweight"]
+    # billable 2 × (10⁷ − 1) g; freight 10⁷ + 19,999,998 × 10⁷ ÷ 1000 = 200,009,980,000; fuel 100 % of it;
+    # remote 10⁹; insurance 100 % of 10¹¹. Below 2**39, as prepared's bounds promise.
+    assert quotes[1][0].total_fen == 2 * 200_009_980_000 + 10**9 + 10**11 == 501_019_960_000
+    assert quotes[1][0].total_fen < 2**TOTAL_BITS
 
 
 @pytest.mark.parametrize("parcel", [
@@ -212,7 +231,8 @@ parcels = st.builds(
 def test_batch_agrees_with_the_scalar_engine(inputs: RatingInputs, batch: list[Parcel]) -> None:
     expected = [quote_all(p, inputs) for p in batch]
     assert quote_many(batch, inputs) == expected
-    assert quote_many(ParcelColumns.from_parcels(batch), inputs) == expected
+    # Columns, and chunks small enough that most batches take several passes.
+    assert materialise(quote_arrays(ParcelColumns.from_parcels(batch), compile_inputs(inputs), chunk=7)) == expected
     for quotes in expected:
         for q in quotes:
             assert sum(line.amount_fen for line in q.breakdown) == q.total_fen

@@ -2,25 +2,19 @@
 
 Same rules and the same integer arithmetic as `rating.engine` (the readable reference; its docstring states
 the rules, including how cheapest / fastest / recommended are chosen); tests check the two agree exactly.
+Input bounds that keep int64 arithmetic exact are stated and checked in `rating.prepared`.
 
 Shape of the work:
 
-1. `compile_inputs(inputs)` turns the day's cards into dense int64 tables indexed
-   [field, card row, destination province] (an extra card row stands for "no card", an extra province column
-   for "a province no card knows"), so missing data needs no masking later. Do it once per `RatingInputs`.
+1. `compile_inputs(inputs)` (rating.prepared) lays the day's cards out as dense tables
+   [field, card row, destination province]. Do it once per `RatingInputs`.
 2. `quote_arrays(parcels, prepared)` resolves each distinct origin chain to a card row per service (a dict
-   over the chains, not a loop over parcels), builds per-route tables [field, service, origin chain ×
-   destination] and gathers them for every parcel in one `take`. Everything else is whole-array integer
-   arithmetic laid out [service, parcel] so per-service parameters broadcast along contiguous rows.
-3. `quotes_from_batch` / `quote_many` turn the arrays back into `Quote` objects only when a caller needs them.
-
-Bounds. numpy int64 wraps silently on overflow, so the inputs are bounded and checked (ValueError):
-parcels: 0 ≤ weight ≤ 10¹² g, sides ≤ 10⁴ cm, declared value ≤ 10¹² fen; services: max weight ≤ 10⁸ g,
-steps ≤ 10⁸ g, divisor ≥ 1; tariffs: first weight, first price, price per kg ≤ 10⁸, surcharges, minimum
-charge and insurance minimum ≤ 10⁹ fen, rates ≤ 10⁵ bp, transit days ≤ 10⁶. Then for every eligible quote
-billable < 2×10⁸ g, extra grams × price per kg < 2×10¹⁶, freight × fuel bp < 2.1×10¹⁸ and declared × rate
-≤ 10¹⁷, all below 2⁶³ ≈ 9.2×10¹⁸; volume × 1000 ≤ 10¹⁵. Amounts computed for refused quotes may wrap, but
-they are zeroed before anyone sees them. The API's caps (1,000 kg, 500 cm, 10,000,000 yuan) sit well inside.
+   over the few chains, never a loop over parcels) and builds tiny per-route tables [field, service, origin
+   chain × destination]; every parcel then needs one `take` per field. The arithmetic is whole-array int64,
+   laid out [service, parcel] so per-service parameters broadcast along contiguous rows, and runs over
+   chunks of a few thousand parcels: the temporaries then stay in cache and their memory is reused instead
+   of being faulted in afresh for every operation (which cost more than the arithmetic itself).
+3. `quotes_from_batch` / `materialise` / `quote_many` turn arrays into `Quote` objects only when needed.
 """
 
 from __future__ import annotations
@@ -35,34 +29,36 @@ import numpy as np
 import numpy.typing as npt
 
 from parcelhub.rating.engine import FLAGS, LINE_CODES, REASONS
-from parcelhub.rating.types import Parcel, PriceLine, Quote, RateCard, RatingInputs, ServiceSpec
+from parcelhub.rating.prepared import (
+    COST_SIDE,
+    LIST_SIDE,
+    MAX_DECLARED_VALUE_FEN,
+    MAX_PARCEL_WEIGHT_G,
+    MAX_SIDE_CM,
+    STATUS,
+    TOTAL_BITS,
+    TRANSIT,
+    TRANSIT_BITS,
+    TRANSIT_UNKNOWN,
+    PreparedInputs,
+    compile_inputs,
+)
+from parcelhub.rating.types import Parcel, PriceLine, Quote, RatingInputs, ServiceSpec
+
+__all__ = [
+    "NO_SERVICE", "TRANSIT_UNKNOWN", "BatchResult", "ParcelColumns", "PreparedInputs", "compile_inputs",
+    "materialise", "quote_arrays", "quote_many", "quotes_from_batch",
+]
 
 Int64Array = npt.NDArray[np.int64]
+Int8Array = npt.NDArray[np.int8]
 BoolArray = npt.NDArray[np.bool_]
 
-TRANSIT_UNKNOWN: Final = 2**31 - 1  # transit days when unknown or refused; sorts after every real value
-NO_SERVICE: Final = -1              # in cheapest / fastest / recommended when nothing is eligible
-
-MAX_PARCEL_WEIGHT_G: Final = 10**12
-MAX_SIDE_CM: Final = 10**4
-MAX_DECLARED_VALUE_FEN: Final = 10**12
-MAX_SERVICE_WEIGHT_G: Final = 10**8
-MAX_STEP_G: Final = 10**8
-MAX_LANE_VALUE: Final = 10**8       # first weight (g), first price and price per kg (fen)
-MAX_FEE_FEN: Final = 10**9          # remote surcharge, minimum charge, insurance minimum
-MAX_RATE_BP: Final = 10**5
-MAX_TRANSIT_DAYS: Final = 10**6
-
+NO_SERVICE: Final = -1  # in cheapest / fastest / recommended when nothing is eligible
+CHUNK: Final = 4096     # parcels per pass: [services × CHUNK] int64 temporaries stay within the CPU caches
 _INT64_MAX: Final = int(np.iinfo(np.int64).max)
-
-# Rows of the compiled tables. STATUS holds 0 (priced) or the reason code a route fails with by itself.
-STATUS, TRANSIT = 0, 1
-SIDE_FIELDS = ("first_weight_g", "first_price_fen", "additional_per_kg_fen", "fuel_surcharge_bp",
-               "remote_fen", "minimum_charge_fen", "insurance_rate_bp", "insurance_min_fen")
-LIST_SIDE, COST_SIDE = 2, 2 + len(SIDE_FIELDS)
-N_FIELDS: Final = 2 + 2 * len(SIDE_FIELDS)
-_NO_CARD = REASONS.index("no_rate_from_origin") + 1
-_NO_LANE = REASONS.index("no_rate_for_lane") + 1
+# Offsets of a side's fields after LIST_SIDE / COST_SIDE (see prepared.SIDE_FIELDS).
+_FIRST_WEIGHT, _FIRST_PRICE, _PER_KG, _FUEL_BP, _REMOTE, _MINIMUM, _INSURANCE_BP, _INSURANCE_MIN = range(8)
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,22 +109,6 @@ class ParcelColumns:
 
 
 @dataclass(frozen=True, eq=False)
-class PreparedInputs:
-    """`RatingInputs` compiled into arrays; services sorted by (carrier, service), so a column index is also
-    the final tie-break of every ordering."""
-
-    services: tuple[ServiceSpec, ...]
-    card_rows: dict[tuple[str, str], int]  # (service key, origin adcode) -> card row; row len(card_rows) = none
-    provinces: dict[str, int]              # destination province -> column; len(provinces) = unknown
-    tables: Int64Array                     # [N_FIELDS, cards + 1, provinces + 1]
-    divisors: tuple[int, ...]              # [S] volumetric divisor
-    bands: tuple[tuple[tuple[int, int], ...], ...]  # [S] (up_to_g or int64 max, step_g), in order
-    max_weight_g: Int64Array               # [S]
-    max_side_cm: Int64Array                # [S], int64 max when unlimited
-    max_declared_value_fen: Int64Array     # [S], int64 max when unlimited
-
-
-@dataclass(frozen=True, eq=False)
 class BatchResult:
     """Every quote of a batch as arrays, [parcel, service] with services in `services` order.
 
@@ -137,7 +117,7 @@ class BatchResult:
 
     services: tuple[ServiceSpec, ...]
     eligible: BoolArray            # [n, s]
-    reason: Int64Array             # [n, s] 0 when eligible, else index into engine.REASONS + 1
+    reason: npt.NDArray[np.int8]   # [n, s] 0 when eligible, else index into engine.REASONS + 1
     billable_weight_g: Int64Array  # [n, s]
     volumetric_weight_g: Int64Array  # [n, s]
     volumetric_basis: BoolArray    # [n, s] True when the volumetric weight was billed
@@ -154,112 +134,18 @@ class BatchResult:
         return int(self.eligible.shape[0])
 
 
-# ---------------------------------------------------------------------------------------------- compiling
-
-
-def compile_inputs(inputs: RatingInputs) -> PreparedInputs:
-    """Check the bounds and lay the cards out as dense tables; reuse the result for every batch of the day."""
-    services = tuple(sorted(inputs.services, key=lambda s: (s.carrier, s.service)))
-    keys = [s.key for s in services]
-    if len(set(keys)) != len(keys):
-        raise ValueError("service keys must be unique")
-    for service in services:
-        _check_service(service)
-    wanted = set(keys)
-    cards = {key: card for key, card in inputs.cards.items() if key[0] in wanted}
-    card_rows = {key: row for row, key in enumerate(cards)}
-    provinces = {code: col for col, code in enumerate(sorted(
-        {code for card in cards.values() for code in (*card.list.lanes, *card.cost.lanes)}))}
-    tables = np.zeros((N_FIELDS, len(cards) + 1, len(provinces) + 1), dtype=np.int64)
-    tables[STATUS] = _NO_LANE
-    tables[STATUS, len(cards)] = _NO_CARD
-    tables[TRANSIT] = TRANSIT_UNKNOWN
-    for row, card in enumerate(cards.values()):
-        _fill_card(tables[:, row], card, provinces, inputs.remote_provinces)
-    return PreparedInputs(
-        services=services, card_rows=card_rows, provinces=provinces, tables=tables,
-        divisors=tuple(s.volumetric_divisor for s in services),
-        bands=tuple(tuple((_INT64_MAX if b.up_to_g is None else b.up_to_g, b.step_g) for b in s.rounding)
-                    for s in services),
-        max_weight_g=_int64([s.max_weight_g for s in services]),
-        max_side_cm=_int64([_INT64_MAX if s.max_side_cm is None else s.max_side_cm for s in services]),
-        max_declared_value_fen=_int64([_INT64_MAX if s.max_declared_value_fen is None
-                                       else s.max_declared_value_fen for s in services]),
-    )
-
-
-def _int64(values: list[int]) -> Int64Array:
-    return np.array(values, dtype=np.int64).reshape(len(values))
-
-
-def _check(value: int, low: int, high: int, what: str) -> None:
-    if not low <= value <= high:
-        raise ValueError(f"{what} = {value} is outside [{low}, {high}]")
-
-
-def _check_service(service: ServiceSpec) -> None:
-    _check(service.max_weight_g, 0, MAX_SERVICE_WEIGHT_G, f"{service.key} max_weight_g")
-    _check(service.volumetric_divisor, 1, _INT64_MAX, f"{service.key} volumetric_divisor")
-    if not service.rounding or service.rounding[-1].up_to_g is not None:
-        raise ValueError(f"{service.key}: weight bands must end with an open band (up_to_g=None)")
-    for band in service.rounding:
-        _check(band.step_g, 1, MAX_STEP_G, f"{service.key} step_g")
-    if service.max_side_cm is not None:
-        _check(service.max_side_cm, 0, _INT64_MAX, f"{service.key} max_side_cm")
-    if service.max_declared_value_fen is not None:
-        _check(service.max_declared_value_fen, 0, _INT64_MAX, f"{service.key} max_declared_value_fen")
-
-
-def _fill_card(column: Int64Array, card: RateCard, provinces: dict[str, int], remote: frozenset[str]) -> None:
-    """Write one card into `column` [field, province]; provinces priced on only one side stay unpriced."""
-    for code in card.list.lanes.keys() & card.cost.lanes.keys():
-        col = provinces[code]
-        column[STATUS, col] = 0
-        days = card.transit_days.get(code)
-        if days is not None:
-            _check(days, 0, MAX_TRANSIT_DAYS, f"{card.service_key}@{card.origin} transit_days")
-            column[TRANSIT, col] = days
-        for offset, tariff in ((LIST_SIDE, card.list), (COST_SIDE, card.cost)):
-            lane = tariff.lanes[code]
-            values = (
-                lane.first_weight_g, lane.first_price_fen, lane.additional_per_kg_fen, tariff.fuel_surcharge_bp,
-                tariff.remote_surcharge_fen if code in remote else 0, tariff.minimum_charge_fen,
-                tariff.insurance_rate_bp, tariff.insurance_min_fen,
-            )
-            limits = (MAX_LANE_VALUE,) * 3 + (MAX_RATE_BP, MAX_FEE_FEN, MAX_FEE_FEN, MAX_RATE_BP, MAX_FEE_FEN)
-            for index, (value, limit) in enumerate(zip(values, limits, strict=True)):
-                _check(value, 0, limit, f"{card.service_key}@{card.origin} {SIDE_FIELDS[index]}")
-                column[offset + index, col] = value
-
-
 # ---------------------------------------------------------------------------------------------- quoting
 
 
-def quote_arrays(parcels: Sequence[Parcel] | ParcelColumns, prepared: PreparedInputs) -> BatchResult:
+def quote_arrays(parcels: Sequence[Parcel] | ParcelColumns, prepared: PreparedInputs,
+                 chunk: int = CHUNK) -> BatchResult:
     """Quote every parcel on every service; arrays only, no Quote objects."""
     cols = parcels if isinstance(parcels, ParcelColumns) else ParcelColumns.from_parcels(parcels)
     _check_parcels(cols)
-    gathered = _gather_routes(cols, prepared)                    # [F, S, n]
-    volumetric, raw, billable = _weights(cols, prepared)          # [S, n] each
-    basis = volumetric > cols.weight_g
-    reason = _reasons(cols, prepared, gathered[STATUS], raw)
-    eligible = reason == 0
-    lines = np.empty((len(LINE_CODES), *billable.shape), dtype=np.int64)
-    cost = _price_side(gathered[COST_SIDE:], billable, cols.declared_value_fen, None)
-    total = _price_side(gathered[LIST_SIDE:COST_SIDE], billable, cols.declared_value_fen, lines)
-    transit = gathered[TRANSIT]
-    # Routes without a card or lane already priced at zero; only limits broken by the parcel remain.
-    s_refused, i_refused = np.nonzero(reason != gathered[STATUS])
-    for array in (total, cost, *lines):
-        array[s_refused, i_refused] = 0
-    transit[s_refused, i_refused] = TRANSIT_UNKNOWN
-    order, cheapest, fastest, recommended = _rank(eligible, total, transit)
-    return BatchResult(
-        services=prepared.services, eligible=eligible.T, reason=reason.T, billable_weight_g=billable.T,
-        volumetric_weight_g=volumetric.T, volumetric_basis=basis.T, lines=lines.transpose(2, 1, 0),
-        total_fen=total.T, cost_fen=cost.T, transit_days=transit.T, order=order.T,
-        cheapest=cheapest, fastest=fastest, recommended=recommended,
-    )
+    batch = _Batch(cols, prepared)
+    for start in range(0, len(cols), chunk):
+        batch.quote(slice(start, min(start + chunk, len(cols))))
+    return batch.result()
 
 
 def _check_parcels(cols: ParcelColumns) -> None:
@@ -275,21 +161,6 @@ def _check_parcels(cols: ParcelColumns) -> None:
             raise ValueError(f"{name} must lie in [0, {high}]")
 
 
-def _gather_routes(cols: ParcelColumns, prepared: PreparedInputs) -> Int64Array:
-    """Table values for each parcel × service: [field, service, parcel].
-
-    A route is (origin chain, destination); there are few of them, so the per-route tables are tiny and one
-    `take` over the route index does all the per-parcel lookups."""
-    unknown = len(prepared.provinces)
-    dest_cols = np.array([prepared.provinces.get(code, unknown) for code in cols.destinations], dtype=np.int64)
-    chain_rows = _chain_card_rows(cols.origins, prepared)          # [K, S]
-    routes = prepared.tables[:, chain_rows.T[:, :, None], dest_cols[None, None, :]]  # [F, S, K, D]
-    routes = routes.reshape(N_FIELDS, len(prepared.services), len(cols.origins) * len(cols.destinations))
-    route_index = cols.origin_index * len(cols.destinations) + cols.destination_index
-    gathered: Int64Array = np.take(routes, route_index, axis=2)
-    return gathered
-
-
 def _chain_card_rows(origins: tuple[tuple[str, ...], ...], prepared: PreparedInputs) -> Int64Array:
     """Card row per (origin chain, service): the first adcode of the chain that has a card."""
     none = len(prepared.card_rows)
@@ -301,26 +172,140 @@ def _chain_card_rows(origins: tuple[tuple[str, ...], ...], prepared: PreparedInp
     return rows
 
 
-def _weights(cols: ParcelColumns, prepared: PreparedInputs) -> tuple[Int64Array, Int64Array, Int64Array]:
-    """(volumetric, raw, billable) grams, [service, parcel]. Sides are ≥ 0, so a zero side zeroes the volume."""
-    neg_volume = cols.length_cm * cols.width_cm
-    neg_volume *= cols.height_cm
-    neg_volume *= -1000
-    n_services = len(prepared.services)
-    volumetric = np.empty((n_services, len(cols)), dtype=np.int64)
-    first_with: dict[int, int] = {}
-    for s, divisor in enumerate(prepared.divisors):
-        if divisor in first_with:  # services sharing a divisor share the division
-            volumetric[s] = volumetric[first_with[divisor]]
-            continue
-        first_with[divisor] = s
-        np.floor_divide(neg_volume, divisor, out=volumetric[s])  # scalar divisor: numpy uses libdivide
-        np.negative(volumetric[s], out=volumetric[s])
-    raw = np.maximum(volumetric, cols.weight_g)
-    billable = np.empty_like(raw)
-    for s, bands in enumerate(prepared.bands):
-        billable[s] = _round_up(raw[s], bands)
-    return volumetric, raw, billable
+class _Batch:
+    """Output buffers [service, parcel] plus the per-route tables, filled one chunk of parcels at a time."""
+
+    def __init__(self, cols: ParcelColumns, prepared: PreparedInputs) -> None:
+        self.cols, self.prepared = cols, prepared
+        unknown = len(prepared.provinces)
+        dest_cols = np.array([prepared.provinces.get(c, unknown) for c in cols.destinations], dtype=np.int64)
+        chain_rows = _chain_card_rows(cols.origins, prepared)            # [K, S]
+        routes = prepared.tables[:, chain_rows.T[:, :, None], dest_cols[None, None, :]]  # [F, S, K, D]
+        n_services, n = len(prepared.services), len(cols)
+        n_routes = len(cols.origins) * len(cols.destinations)
+        self.routes = np.ascontiguousarray(routes.reshape(*routes.shape[:2], n_routes))  # [F, S, K × D]
+        self.status = self.routes[STATUS].astype(np.int8)
+        self.route_index = cols.origin_index * len(cols.destinations) + cols.destination_index
+        shape = (n_services, n)
+        self.reason = np.empty(shape, dtype=np.int8)
+        self.billable, self.volumetric = np.empty(shape, dtype=np.int64), np.empty(shape, dtype=np.int64)
+        self.basis = np.empty(shape, dtype=np.bool_)
+        self.lines = np.empty((len(LINE_CODES), *shape), dtype=np.int64)
+        self.total, self.cost = np.empty(shape, dtype=np.int64), np.empty(shape, dtype=np.int64)
+        self.transit, self.order = np.empty(shape, dtype=np.int64), np.empty(shape, dtype=np.int64)
+        self.flagged = np.empty((3, n), dtype=np.int64)  # cheapest, fastest, recommended
+
+    def result(self) -> BatchResult:
+        return BatchResult(
+            services=self.prepared.services, eligible=(self.reason == 0).T, reason=self.reason.T,
+            billable_weight_g=self.billable.T, volumetric_weight_g=self.volumetric.T,
+            volumetric_basis=self.basis.T, lines=self.lines.transpose(2, 1, 0), total_fen=self.total.T,
+            cost_fen=self.cost.T, transit_days=self.transit.T, order=self.order.T,
+            cheapest=self.flagged[0], fastest=self.flagged[1], recommended=self.flagged[2],
+        )
+
+    def take(self, field: int, index: Int64Array) -> Int64Array:
+        # Indices are valid by construction (checked parcels, complete route tables), so "clip" skips the
+        # bounds check "raise" would make.
+        values: Int64Array = np.take(self.routes[field], index, axis=1, mode="clip")
+        return values
+
+    def quote(self, rows: slice) -> None:
+        index = self.route_index[rows]
+        raw = self._weights(rows)
+        reason, refused = self._reasons(rows, index, raw)
+        billable, declared = self.billable[:, rows], self.cols.declared_value_fen[rows]
+        amounts = self._price_side(LIST_SIDE, index, billable, declared)
+        total = amounts.pop()
+        cost = self._price_side(COST_SIDE, index, billable, declared)[-1]
+        transit = self.take(TRANSIT, index)
+        if refused is not None:  # routes without card or lane priced at zero already; limits remain
+            for array in (total, cost, *amounts):
+                array[refused] = 0
+            transit[refused] = TRANSIT_UNKNOWN
+        for line, amount in zip(self.lines[:, :, rows], amounts, strict=True):
+            line[...] = amount
+        self.total[:, rows], self.cost[:, rows], self.transit[:, rows] = total, cost, transit
+        self.order[:, rows], self.flagged[:, rows] = _rank(reason == 0, total, transit)
+
+    def _weights(self, rows: slice) -> Int64Array:
+        """Fill volumetric, basis and billable grams for `rows`; return the raw (unrounded) weight."""
+        cols, volumetric = self.cols, self.volumetric[:, rows]
+        neg_volume = cols.length_cm[rows] * cols.width_cm[rows]  # sides are ≥ 0: a zero side zeroes it
+        neg_volume *= cols.height_cm[rows]
+        neg_volume *= -1000
+        first_with: dict[int, int] = {}
+        for s, divisor in enumerate(self.prepared.divisors):
+            if divisor in first_with:  # services sharing a divisor share the division
+                volumetric[s] = volumetric[first_with[divisor]]
+                continue
+            first_with[divisor] = s
+            np.floor_divide(neg_volume, divisor, out=volumetric[s])  # scalar divisor: numpy uses libdivide
+            np.negative(volumetric[s], out=volumetric[s])
+        weight = cols.weight_g[rows]
+        np.greater(volumetric, weight, out=self.basis[:, rows])
+        raw = np.maximum(volumetric, weight)
+        for s, bands in enumerate(self.prepared.bands):
+            self.billable[s, rows] = _round_up(raw[s], bands)
+        return raw
+
+    def _reasons(self, rows: slice, index: Int64Array,
+                 raw: Int64Array) -> tuple[Int8Array, tuple[Int64Array, ...] | None]:
+        """Fill reason codes for `rows`; return them and where a service limit refused a priced route."""
+        cols, prepared = self.cols, self.prepared
+        reason = self.reason[:, rows]
+        np.take(self.status, index, axis=1, mode="clip", out=reason)
+        longest = np.maximum(np.maximum(cols.length_cm[rows], cols.width_cm[rows]), cols.height_cm[rows])
+        # Assigned from the last check to the first, so the first failing check wins.
+        limits = (
+            ("declared_value_too_high", cols.declared_value_fen[rows], prepared.max_declared_value_fen),
+            ("oversize", longest, prepared.max_side_cm),
+            ("overweight", raw, prepared.max_weight_g),
+        )
+        refused: BoolArray | None = None
+        for code, value, limit in limits:
+            over = value > limit[:, None]
+            if over.any():
+                np.copyto(reason, np.int8(REASONS.index(code) + 1), where=over)
+                refused = over if refused is None else refused | over
+        return reason, None if refused is None else np.nonzero(refused)
+
+    def _price_side(self, side: int, index: Int64Array, billable: Int64Array,
+                    declared: Int64Array) -> list[Int64Array]:
+        """One side of the card: the six amounts in LINE_CODES order, then their total."""
+        additional = np.subtract(billable, self.take(side + _FIRST_WEIGHT, index))
+        np.maximum(additional, 0, out=additional)
+        additional *= self.take(side + _PER_KG, index)
+        additional += 500
+        additional //= 1000
+        first = self.take(side + _FIRST_PRICE, index)
+        fuel = first + additional
+        fuel *= self.take(side + _FUEL_BP, index)
+        fuel += 5000
+        fuel //= 10000
+        remote = self.take(side + _REMOTE, index)
+        total = first + additional
+        total += fuel
+        total += remote
+        top_up = self.take(side + _MINIMUM, index)
+        top_up -= total
+        np.maximum(top_up, 0, out=top_up)
+        total += top_up
+        insurance = self._insurance(side, index, declared)
+        total += insurance
+        return [first, additional, fuel, remote, top_up, insurance, total]
+
+    def _insurance(self, side: int, index: Int64Array, declared: Int64Array) -> Int64Array:
+        """Insurance [service, parcel], computed only for the parcels that declare a value (usually few)."""
+        insurance = np.zeros((self.routes.shape[1], index.shape[0]), dtype=np.int64)
+        declaring = np.flatnonzero(declared)
+        if declaring.size:
+            routes = index[declaring]
+            fee = declared[declaring] * self.take(side + _INSURANCE_BP, routes)
+            fee += 5000
+            fee //= 10000
+            insurance[:, declaring] = np.maximum(fee, self.take(side + _INSURANCE_MIN, routes))
+        return insurance
 
 
 def _round_up(raw: Int64Array, bands: tuple[tuple[int, int], ...]) -> Int64Array:
@@ -332,81 +317,29 @@ def _round_up(raw: Int64Array, bands: tuple[tuple[int, int], ...]) -> Int64Array
     return result
 
 
-def _reasons(cols: ParcelColumns, prepared: PreparedInputs, status: Int64Array, raw: Int64Array) -> Int64Array:
-    """Reason codes [service, parcel]; later assignments win, so the checks run from last to first."""
-    reason: Int64Array = np.where(
-        cols.declared_value_fen > prepared.max_declared_value_fen[:, None],
-        REASONS.index("declared_value_too_high") + 1, status)
-    longest = np.maximum(np.maximum(cols.length_cm, cols.width_cm), cols.height_cm)
-    reason = np.where(longest > prepared.max_side_cm[:, None], REASONS.index("oversize") + 1, reason)
-    reason = np.where(raw > prepared.max_weight_g[:, None], REASONS.index("overweight") + 1, reason)
-    return reason
+def _rank(eligible: BoolArray, total: Int64Array, transit: Int64Array) -> tuple[Int64Array, Int64Array]:
+    """Display order [position, parcel] and the flagged services [cheapest/fastest/recommended, parcel].
 
-
-def _price_side(fields: Int64Array, billable: Int64Array, declared: Int64Array,
-                lines: Int64Array | None) -> Int64Array:
-    """One side of the card for all parcel × service pairs; fills `lines` (LINE_CODES order) when given and
-    returns the total. In-place operations keep large temporaries to a minimum."""
-    first_weight, first_price, per_kg, fuel_bp, remote, minimum, insurance_bp, insurance_min = fields[:8]
-    additional = np.subtract(billable, first_weight)
-    np.maximum(additional, 0, out=additional)
-    additional *= per_kg
-    additional += 500
-    additional //= 1000
-    freight = first_price + additional
-    fuel = freight * fuel_bp
-    fuel += 5000
-    fuel //= 10000
-    subtotal = freight + fuel
-    subtotal += remote
-    top_up = np.subtract(minimum, subtotal)
-    np.maximum(top_up, 0, out=top_up)
-    insurance = _insurance(declared, insurance_bp, insurance_min)
-    total: Int64Array = subtotal
-    total += top_up
-    total += insurance
-    if lines is not None:
-        for index, amount in enumerate((first_price, additional, fuel, remote, top_up, insurance)):
-            lines[index] = amount
-    return total
-
-
-def _insurance(declared: Int64Array, rate_bp: Int64Array, minimum: Int64Array) -> Int64Array:
-    """Insurance [service, parcel]; computed only for the parcels that declare a value (usually few)."""
-    insurance = np.zeros(rate_bp.shape, dtype=np.int64)
-    declaring = np.flatnonzero(declared)
-    if declaring.size:
-        fee = declared[declaring] * rate_bp[:, declaring]
-        fee += 5000
-        fee //= 10000
-        insurance[:, declaring] = np.maximum(fee, minimum[:, declaring])
-    return insurance
-
-
-def _rank(eligible: BoolArray, total: Int64Array,
-          transit: Int64Array) -> tuple[Int64Array, Int64Array, Int64Array, Int64Array]:
-    """Display order [service position, parcel] and the flagged service of each parcel (see rating.engine).
-
-    Columns are in (carrier, service) order and the sorts are stable, so ties fall back to that order."""
+    Each ordering packs its first two keys into one int64 (rating.prepared bounds totals below 2**TOTAL_BITS
+    and transit days below 2**TRANSIT_BITS). Columns are in (carrier, service) order, and a stable sort or
+    argmin keeps that order among equal keys, which is the last tie-break."""
     n_services, n_parcels = total.shape
     if n_services == 0:
-        nobody = np.full(n_parcels, NO_SERVICE, dtype=np.int64)
-        return np.zeros((0, n_parcels), dtype=np.int64), nobody, nobody.copy(), nobody.copy()
-    anyone = eligible.any(axis=0)
-    sort_total = np.where(eligible, total, _INT64_MAX)  # refused quotes last; their transit is the sentinel
-    order: Int64Array = np.lexsort((transit, sort_total), axis=0)
-    parcels = np.arange(n_parcels)
-    cheapest = np.where(anyone, order[0], NO_SERVICE)
-    # Refused quotes carry TRANSIT_UNKNOWN, so the plain minimum is the fastest eligible (or unknown).
-    fastest_days = transit.min(axis=0, initial=TRANSIT_UNKNOWN)
-    at_fastest = eligible & (transit == fastest_days)
-    fastest_total = np.where(at_fastest, total, _INT64_MAX)
-    at_fastest &= fastest_total == fastest_total.min(axis=0, initial=_INT64_MAX)
-    fastest = np.where(anyone, np.argmax(at_fastest, axis=0), NO_SERVICE)
-    within_a_day = eligible & (transit <= fastest_days + 1)
-    first_within = np.argmax(np.take_along_axis(within_a_day, order, axis=0), axis=0)
-    recommended = np.where(anyone, order[first_within, parcels], NO_SERVICE)
-    return order, cheapest, fastest, recommended
+        return np.zeros((0, n_parcels), dtype=np.int64), np.full((3, n_parcels), NO_SERVICE, dtype=np.int64)
+    refused = ~eligible
+    by_price = total << TRANSIT_BITS
+    by_price |= transit
+    np.copyto(by_price, _INT64_MAX, where=refused)  # refused quotes last
+    order: Int64Array = np.argsort(by_price, axis=0, kind="stable")
+    by_speed = transit << TOTAL_BITS
+    by_speed |= total
+    np.copyto(by_speed, _INT64_MAX, where=refused)
+    fastest = by_speed.argmin(axis=0)
+    # Unknown days are the largest value, so when the fastest is unknown every eligible quote is within a day.
+    within_a_day = transit <= np.take_along_axis(transit, fastest[None, :], axis=0) + 1
+    np.copyto(by_price, _INT64_MAX, where=~within_a_day)
+    flagged = np.stack([order[0], fastest, by_price.argmin(axis=0)])
+    return order, np.where(eligible.any(axis=0), flagged, NO_SERVICE)
 
 
 # ---------------------------------------------------------------------------------------------- Quote objects
