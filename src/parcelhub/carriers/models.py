@@ -170,3 +170,5 @@ class RateCardLane(models.Model):
 
     def __str__(self) -> str:
         return f"{self.card_id} → {self.destination_id}"
+
+from parcelhub.carriers.sandbox_models import SandboxCounter, SandboxPickup, SandboxWaybill  # noqa: E402,F401
