@@ -4,13 +4,15 @@
 
 Builds synthetic but realistic inputs (10 services of 8 carriers, shipping from 义乌, 广州 and 深圳 to the 31
 provinces), times the batch path over every parcel × service (compiling the inputs and computing every array a
-response needs), turning those arrays into Quote objects, and the scalar path on a sample. Prints a Markdown
+response needs; from ParcelColumns and from a list of Parcel), turning those arrays into Quote objects, and the
+scalar path on a sample. Prints a Markdown
 table; exits 1 if the two paths disagree on any sampled parcel. Times are the best of --repeat runs.
 """
 
 from __future__ import annotations
 
 import argparse
+import platform
 import sys
 import time
 from collections.abc import Callable
@@ -135,17 +137,20 @@ def main() -> int:
     args = parser.parse_args()
     inputs = build_inputs(args.seed)
     columns = build_parcels(args.parcels, args.seed)
-    sample = [columns.parcel(i) for i in range(min(args.sample, args.parcels))]
+    parcels = [columns.parcel(i) for i in range(args.parcels)]
+    sample = parcels[:args.sample]
     n_services = len(inputs.services)
 
     batch_s, result = best_of(args.repeat, lambda: quote_arrays(columns, compile_inputs(inputs)))
+    listed_s, _ = best_of(args.repeat, lambda: quote_arrays(parcels, compile_inputs(inputs)))
     objects_s, quotes = best_of(1, lambda: materialise(result))
     scalar_s, expected = best_of(args.repeat, lambda: [quote_all(p, inputs) for p in sample])
 
     mismatched = [i for i, want in enumerate(expected) if quotes[i] != want]
     scalar_rate = len(sample) * n_services / scalar_s
     rows = [("scalar (engine.quote_all)", len(sample), scalar_s),
-            ("batch arrays (compile + quote_arrays)", args.parcels, batch_s),
+            ("batch arrays (compile + quote_arrays on columns)", args.parcels, batch_s),
+            ("batch arrays from a list of Parcel", args.parcels, listed_s),
             ("Quote objects from arrays (materialise)", args.parcels, objects_s),
             ("batch + Quote objects", args.parcels, batch_s + objects_s)]
     print("| path | parcels | service-quotes | seconds | service-quotes/s | vs scalar |")
@@ -155,7 +160,8 @@ def main() -> int:
         print(f"| {name} | {parcels:,} | {parcels * n_services:,} | {seconds:.3f} | {rate:,.0f} "
               f"| {rate / scalar_rate:.1f}× |")
     eligible = float(result.eligible.mean())
-    print(f"\n{n_services} services, {eligible:.1%} of service-quotes eligible; best of {args.repeat} runs "
+    print(f"\nPython {platform.python_version()}, numpy {np.__version__}, one process. "
+          f"{n_services} services, {eligible:.1%} of service-quotes eligible; best of {args.repeat} runs "
           f"(Quote objects: 1 run); batch and scalar agree on {len(sample) - len(mismatched):,} of "
           f"{len(sample):,} sampled parcels.")
     if mismatched:

@@ -121,6 +121,7 @@ def test_the_api_caps_agree_to_the_fen_with_the_largest_tariffs() -> None:
     Parcel(GZ, "310000", -1),
     Parcel(GZ, "310000", 800, length_cm=10_001),
     Parcel(GZ, "310000", 800, declared_value_fen=-5),
+    Parcel(GZ, "310000", 2**64),
 ])
 def test_parcels_out_of_bounds_are_refused_loudly(parcel: Parcel) -> None:
     with pytest.raises(ValueError):

@@ -87,7 +87,10 @@ class ParcelColumns:
         destination_index = [dests.setdefault(p.destination_province, len(dests)) for p in parcels]
 
         def column(values: list[int]) -> Int64Array:
-            return np.array(values, dtype=np.int64).reshape(len(parcels))
+            try:
+                return np.array(values, dtype=np.int64).reshape(len(parcels))
+            except OverflowError as exc:  # beyond int64; the bounds check would refuse it anyway
+                raise ValueError(f"a parcel value does not fit in int64: {exc}") from exc
 
         return cls(
             origins=tuple(chains), origin_index=column(origin_index),
@@ -279,13 +282,12 @@ class _Batch:
         additional += 500
         additional //= 1000
         first = self.take(side + _FIRST_PRICE, index)
-        fuel = first + additional
-        fuel *= self.take(side + _FUEL_BP, index)
+        total = first + additional  # freight, then the running total
+        fuel = total * self.take(side + _FUEL_BP, index)
         fuel += 5000
         fuel //= 10000
-        remote = self.take(side + _REMOTE, index)
-        total = first + additional
         total += fuel
+        remote = self.take(side + _REMOTE, index)
         total += remote
         top_up = self.take(side + _MINIMUM, index)
         top_up -= total
