@@ -2,8 +2,8 @@
 
 The sandbox stands in for eight carriers' systems. Its state lives in tables rather than in memory so that a
 waybill created by one web process can be voided by another, and a pickup booked in one request is counted
-against the slot's capacity in the next. Carriers are referred to by code, not by foreign key: on the carrier's
-side our catalogue does not exist.
+against the slot's capacity in the next. Carriers are referred to by code, not by foreign key: on the
+carrier's side our catalogue does not exist.
 """
 
 from __future__ import annotations

@@ -14,8 +14,10 @@ Waybill numbers, in each carrier's public format (`WAYBILL_PATTERNS`; layout in 
 | ems     | 13 digits, starting 1   | 1132061826541     | 1932061826544     |
 
 Test mode: a request with `test_mode` is served exactly like a live one, from a separate series whose
-series digit is 9, and the row records `test_mode`; `is_test_waybill` tells them apart. A repeated order (same carrier, reference and mode while its
-waybill is live) gets the same waybill back, as carriers' order APIs do; after a void it gets a new one.
+series digit is 9, and the row records `test_mode`; `is_test_waybill` tells them apart.
+
+A repeated order (same carrier, reference and mode while its waybill is live) gets the same waybill back, as
+carriers' order APIs do, even if the parcel's details changed; void it first to buy a new one.
 
 Refusals (`CarrierRefused.code`):
 - overweight — actual weight above the service's `max_weight_g`;
@@ -87,12 +89,14 @@ PICKUP_HORIZON = dt.timedelta(days=7)
 PICKUP_CAPACITY: dict[str, int] = {"sf": 3, "zto": 4, "yto": 4, "sto": 4, "yunda": 4, "jt": 4, "jd": 3,
                                    "ems": 2}
 
-SANSHA = "460300"   # 三沙: islands reached by the postal network only
+# Areas (adcodes of any level) a carrier neither delivers to nor collects from. 三沙's islands are reached by
+# the postal network only; the sandbox's J&T and Yunda have no network in 西藏.
+TIBET, SANSHA = "540000", "460300"
 UNSERVED: dict[str, frozenset[str]] = {
-    code: frozenset({SANSHA} | ({"540000"} if code in ("jt", "yunda") else set()))
-    for code in FORMATS if code != "ems"
+    "sf": frozenset({SANSHA}), "zto": frozenset({SANSHA}), "yto": frozenset({SANSHA}),
+    "sto": frozenset({SANSHA}), "yunda": frozenset({TIBET, SANSHA}), "jt": frozenset({TIBET, SANSHA}),
+    "jd": frozenset({SANSHA}), "ems": frozenset(),
 }
-UNSERVED["ems"] = frozenset()
 
 HOTLINES: dict[str, str] = {"sf": "95338", "zto": "95311", "yto": "95554", "sto": "95543", "yunda": "95546",
                             "jt": "956025", "jd": "950616", "ems": "11183"}
@@ -131,7 +135,8 @@ def _place(address: Address, *, carrier: str, role: str) -> Place:
     province, city = regions.get(address.province_code), regions.get(address.city_code)
     district = regions.get(address.district_code) if address.district_code else None
     consistent = (province is not None and province.level == Region.Level.PROVINCE
-                  and city is not None and city.level == Region.Level.CITY and city.parent_id == province.adcode
+                  and city is not None and city.level == Region.Level.CITY
+                  and city.parent_id == province.adcode
                   and (not address.district_code
                        or (district is not None and district.level == Region.Level.DISTRICT
                            and district.parent_id == city.adcode)))
@@ -139,8 +144,8 @@ def _place(address: Address, *, carrier: str, role: str) -> Place:
     if not consistent or province is None or city is None:
         shown = "/".join(c for c in codes if c)
         raise CarrierRefused("unsupported_destination",
-                             f"The carrier cannot place the {role} address: the area codes {shown} do not name "
-                             f"one province, city and district.",
+                             f"The carrier cannot place the {role} address: the area codes {shown} do not "
+                             f"name one province, city and district.",
                              f"快递公司无法识别该地址：地区代码 {shown} 不是同一省、市、区县。",
                              carrier=carrier, details={"role": role, "region": shown})
     place = Place(province, city, district)
@@ -161,18 +166,17 @@ def _city_code(adcode: str) -> str:
 # --- sequences ---------------------------------------------------------------------------------------------
 
 
-def _next(name: str) -> int:
-    """Advance a counter; call inside a transaction. The row lock also serialises the caller's checks."""
+def _locked_counter(name: str) -> SandboxCounter:
+    """The counter's row, locked until the transaction ends: this also serialises the caller's checks
+    (one live waybill per order, a slot's capacity) across processes."""
     SandboxCounter.objects.get_or_create(name=name)
-    counter = SandboxCounter.objects.select_for_update().get(name=name)
+    return SandboxCounter.objects.select_for_update().get(name=name)
+
+
+def _advance(counter: SandboxCounter) -> int:
     counter.value += 1
     counter.save(update_fields=["value"])
     return counter.value
-
-
-def _lock(name: str) -> None:
-    SandboxCounter.objects.get_or_create(name=name)
-    SandboxCounter.objects.select_for_update().get(name=name)
 
 
 # --- waybills ----------------------------------------------------------------------------------------------
@@ -235,7 +239,7 @@ def sandbox_collect(*, carrier: str, waybill_no: str, at: dt.datetime | None = N
             row.save(update_fields=["picked_up_at"])
 
 
-# --- pickups -------------------------------------------------------------------------------------------------
+# --- pickups ----------------------------------------------------------------------------------------------
 
 
 def _window_invalid(carrier: str, en: str, zh: str) -> CarrierRefused:
@@ -269,6 +273,10 @@ def _courier(carrier: str, confirmation_no: str) -> tuple[str, str]:
     return f"{_SURNAMES[digest % len(_SURNAMES)]}师傅", f"{HOTLINES[carrier]}转{1000 + digest // 64 % 9000}"
 
 
+def _too_late(carrier: str, en: str, zh: str, **details: str) -> CarrierRefused:
+    return CarrierRefused("void_window_closed", en, zh, carrier=carrier, details=details)
+
+
 def _unknown_pickup(carrier: str, confirmation_no: str) -> CarrierRefused:
     return CarrierRefused("unknown_pickup", f"The carrier has no pickup {confirmation_no}.",
                           f"快递公司查无取件预约 {confirmation_no}。", carrier=carrier,
@@ -297,8 +305,8 @@ class SandboxNetwork:
         if req.weight_g > service.max_weight_g:
             raise CarrierRefused(
                 "overweight",
-                f"{service.carrier.name_en} {service.name_en} takes parcels up to {_kg(service.max_weight_g)}; "
-                f"this one weighs {_kg(req.weight_g)}.",
+                f"{service.carrier.name_en} {service.name_en} takes parcels up to "
+                f"{_kg(service.max_weight_g)}; this one weighs {_kg(req.weight_g)}.",
                 f"{service.name}单件重量上限为 {_kg(service.max_weight_g)}，该包裹重 {_kg(req.weight_g)}。",
                 carrier=carrier, details={"max_weight_g": service.max_weight_g, "weight_g": req.weight_g})
         hub_region = Region.objects.filter(adcode=hub_city(
@@ -310,12 +318,13 @@ class SandboxNetwork:
                          detail=req.recipient.detail)
         series = "test" if req.test_mode else "live"
         with transaction.atomic():
-            _lock(f"{carrier}:waybill:{series}")
-            existing = SandboxWaybill.objects.filter(carrier=carrier, reference=req.reference,
-                                                     test_mode=req.test_mode, cancelled_at__isnull=True).first()
+            counter = _locked_counter(f"{carrier}:waybill:{series}")
+            existing = SandboxWaybill.objects.filter(
+                carrier=carrier, reference=req.reference, test_mode=req.test_mode,
+                cancelled_at__isnull=True).first()
             if existing is not None:
                 return _as_waybill(existing)
-            number = waybill_number(carrier, _next(f"{carrier}:waybill:{series}"), test_mode=req.test_mode)
+            number = waybill_number(carrier, _advance(counter), test_mode=req.test_mode)
             row = SandboxWaybill.objects.create(
                 carrier=carrier, service=service.code, waybill_no=number, reference=req.reference,
                 test_mode=req.test_mode, origin_code=sender.code, destination_code=recipient.code,
@@ -328,16 +337,13 @@ class SandboxNetwork:
             row = _live_waybill(carrier, waybill_no)
             now = clock.now()
             if collected_at(row, now) is not None:
-                raise CarrierRefused("void_window_closed",
-                                     f"Waybill {waybill_no} can no longer be cancelled: the parcel was collected.",
-                                     f"运单 {waybill_no} 的包裹已揽收，不能取消。", carrier=carrier,
-                                     details={"waybill_no": waybill_no})
+                raise _too_late(carrier, f"Waybill {waybill_no} can no longer be cancelled: the parcel was "
+                                         f"collected.", f"运单 {waybill_no} 的包裹已揽收，不能取消。",
+                                waybill_no=waybill_no)
             if now - row.created_at > VOID_WINDOW:
-                raise CarrierRefused("void_window_closed",
-                                     f"Waybill {waybill_no} can no longer be cancelled: waybills can be cancelled "
-                                     f"for 24 hours after they are created.",
-                                     f"运单 {waybill_no} 已超过 24 小时的可取消时限。", carrier=carrier,
-                                     details={"waybill_no": waybill_no})
+                raise _too_late(carrier, f"Waybill {waybill_no} can no longer be cancelled: waybills can be "
+                                         f"cancelled for 24 hours after they are created.",
+                                f"运单 {waybill_no} 已超过 24 小时的可取消时限。", waybill_no=waybill_no)
             row.cancelled_at = now
             row.save(update_fields=["cancelled_at"])
 
@@ -348,7 +354,7 @@ class SandboxNetwork:
         now = clock.now()
         _check_window(req, now)
         with transaction.atomic():
-            _lock(f"{carrier}:pickup")
+            counter = _locked_counter(f"{carrier}:pickup")
             waybills = [_live_waybill(carrier, no) for no in dict.fromkeys(req.waybill_nos)]
             booked = SandboxPickup.objects.filter(
                 carrier=carrier, origin_code=place.code, status=SandboxPickup.Status.CONFIRMED,
@@ -358,7 +364,8 @@ class SandboxNetwork:
                                      "The carrier's couriers for this area are fully booked in this window; "
                                      "choose another.", "该地区此时段的快递员已约满，请选择其他时段。",
                                      carrier=carrier, details={"origin": place.code})
-            number = pickup_number(carrier, _next(f"{carrier}:pickup"), day=now.astimezone(CHINA).strftime("%y%m%d"))
+            day = now.astimezone(CHINA).strftime("%y%m%d")
+            number = pickup_number(carrier, _advance(counter), day=day)
             name, phone = _courier(carrier, number)
             pickup = SandboxPickup.objects.create(
                 carrier=carrier, confirmation_no=number, reference=req.reference, origin_code=place.code,
@@ -382,10 +389,9 @@ class SandboxNetwork:
                                      details={"confirmation_no": confirmation_no})
             now = clock.now()
             if now >= pickup.window_start:
-                raise CarrierRefused("void_window_closed",
-                                     f"Pickup {confirmation_no} can no longer be cancelled: its window has started.",
-                                     f"取件预约 {confirmation_no} 的上门时段已开始，不能取消。", carrier=carrier,
-                                     details={"confirmation_no": confirmation_no})
+                raise _too_late(carrier, f"Pickup {confirmation_no} can no longer be cancelled: its window has "
+                                         f"started.", f"取件预约 {confirmation_no} 的上门时段已开始，不能取消。",
+                                confirmation_no=confirmation_no)
             pickup.status = SandboxPickup.Status.CANCELLED
             pickup.cancelled_at = now
             pickup.save(update_fields=["status", "cancelled_at"])

@@ -59,8 +59,8 @@ WAYBILL_PATTERNS: dict[str, re.Pattern[str]] = {
     "ems": re.compile(r"^1\d{12}$"),
 }
 
-PICKUP_LETTERS: dict[str, str] = {"sf": "SF", "zto": "ZT", "yto": "YT", "sto": "ST", "yunda": "YD", "jt": "JT",
-                                  "jd": "JD", "ems": "EM"}
+PICKUP_LETTERS: dict[str, str] = {"sf": "SF", "zto": "ZT", "yto": "YT", "sto": "ST", "yunda": "YD",
+                                  "jt": "JT", "jd": "JD", "ems": "EM"}
 PICKUP_PATTERNS: dict[str, re.Pattern[str]] = {
     code: re.compile(rf"^{letters}P\d{{6}}\d{{6,}}$") for code, letters in PICKUP_LETTERS.items()}
 
