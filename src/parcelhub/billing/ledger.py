@@ -93,7 +93,7 @@ def ledger_post(*, kind: str, merchant: Merchant | None, entries: Iterable[tuple
             if wallet is None or wallet.account_id != pk:
                 raise UnbalancedTransaction("a wallet entry needs that wallet, locked")
             wallet_delta = postings[pk]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         txn = LedgerTransaction.objects.create(
             kind=kind, merchant=merchant, reference=reference, memo=memo[:200], lines=list(lines or []),
             actor=actor if getattr(actor, "is_authenticated", False) else None, reverses=reverses,
