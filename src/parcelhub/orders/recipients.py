@@ -60,7 +60,7 @@ class FieldProblem:
     message_zh: str
 
     def as_domain_error(self) -> DomainError:
-        return DomainError(self.code, self.message, self.message_zh, details={"field": self.field})
+        return DomainError(self.code, self.message, self.message_zh, status=422, details={"field": self.field})
 
 
 def _phone(text: str) -> str | FieldProblem:
