@@ -85,3 +85,14 @@ def test_filters_as_query_parameters():
                            test_mode=False)
     assert filters.as_query() == {"status": "pending", "province": "330000", "created_from": "2026-11-01",
                                   "q": "王", "mode": "live"}
+
+
+def test_filters_read_back_from_the_bulk_forms_fields():
+    posted = {"filter_status": "pending", "filter_province": "330000", "filter_created_from": "2026-11-01",
+              "filter_q": " 王 ", "filter_mode": "test", "order": "ord_x", "status": "cancelled"}
+    assert OrderFilters.from_query(posted, prefix="filter_") == OrderFilters(
+        status="pending", province="330000", created_from=dt.date(2026, 11, 1), q="王", test_mode=True)
+    assert OrderFilters.from_query({"status": "lost", "source": "amazon", "province": "浙江", "created_to": "soon"}) == \
+        OrderFilters(test_mode=False)
+    filters = OrderFilters(source="jd", created_to=dt.date(2026, 11, 30), q="李", test_mode=False)
+    assert OrderFilters.from_query(filters.as_query()) == filters

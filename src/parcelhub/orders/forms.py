@@ -5,11 +5,10 @@ from django.utils.translation import gettext_lazy as _
 
 from parcelhub.orders.importing.layouts import LAYOUTS
 from parcelhub.orders.models import Order
-from parcelhub.orders.selectors import OrderFilters
 
 
 class OrderFilterForm(forms.Form):
-    """The list's filters as a GET form; invalid values are dropped rather than answered with an error page."""
+    """The list's filters as a GET form (its widgets; `OrderFilters.from_query` reads the values)."""
 
     q = forms.CharField(label=_("Search"), max_length=64, required=False,
                         widget=forms.TextInput(attrs={"type": "search",
@@ -25,16 +24,6 @@ class OrderFilterForm(forms.Form):
                                  widget=forms.DateInput(attrs={"type": "date"}))
     mode = forms.ChoiceField(label=_("Mode"), required=False,
                              choices=[("live", _("Live orders")), ("test", _("Test orders"))])
-
-    FILTER_NAMES = ("q", "status", "source", "province", "created_from", "created_to", "mode")
-
-    def filters(self) -> OrderFilters:
-        self.is_valid()   # a bad field is left out of cleaned_data; the others still filter
-        data = self.cleaned_data
-        return OrderFilters(
-            status=data.get("status") or "", source=data.get("source") or "", province=data.get("province") or "",
-            created_from=data.get("created_from"), created_to=data.get("created_to"), q=data.get("q") or "",
-            test_mode=data.get("mode") == "test")
 
 
 class OrderImportForm(forms.Form):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -40,6 +42,29 @@ class OrderFilters:
     created_to: dt.date | None = None   # inclusive
     q: str = ""                     # external id, recipient name, phone or SKU code
     test_mode: bool | None = None
+
+    @classmethod
+    def from_query(cls, data: Mapping[str, str], *, prefix: str = "") -> OrderFilters:
+        """Filters from GET parameters, or from the bulk form's `filter_<name>` fields with prefix="filter_".
+
+        The list page and the shipping app's bulk page read the same fields this one way, so "all orders
+        matching the filter" there is exactly what the list showed. Values that do not parse are ignored.
+        """
+        def get(name: str) -> str:
+            return (data.get(prefix + name) or "").strip()
+
+        def day(name: str) -> dt.date | None:
+            try:
+                return dt.date.fromisoformat(get(name)) if get(name) else None
+            except ValueError:
+                return None
+
+        status, source, province = get("status"), get("source"), get("province")
+        return cls(status=status if status in Order.Status.values else "",
+                   source=source if source in Order.Source.values else "",
+                   province=province if re.fullmatch(r"\d{6}", province) else "",
+                   created_from=day("created_from"), created_to=day("created_to"), q=get("q")[:64],
+                   test_mode=get("mode") == "test")
 
     def as_query(self) -> dict[str, str]:
         """The filters as GET parameters (for links and the bulk form's hidden fields)."""

@@ -33,8 +33,8 @@ RECENT_IMPORTS = 10
 @merchant_required
 def order_list(request: HttpRequest) -> HttpResponse:
     """A GET form that works without JavaScript; htmx swaps in only the results."""
-    form = OrderFilterForm(request.GET or None)
-    filters = form.filters() if form.is_bound else selectors.OrderFilters(test_mode=False)
+    form = OrderFilterForm(request.GET or None)   # for the widgets; the filters are read as the bulk page reads them
+    filters = selectors.OrderFilters.from_query(request.GET)
     orders = selectors.orders_filtered(request.merchant, filters)
     page = Paginator(orders, PAGE_SIZE).get_page(request.GET.get("page"))
     query = filters.as_query()
