@@ -159,5 +159,13 @@ LOGGING = {
     "loggers": {"parcelhub": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")}},
 }
 
+# The sandbox payment provider: a checkout page that pays without money, for demos and tests. Off in production
+# (DEBUG off) unless asked for, so no wallet can be topped up for free. Notifications are signed with this secret.
+PAYMENT_SANDBOX_ENABLED = env_bool("PAYMENT_SANDBOX_ENABLED", DEBUG)
+PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET", "")
+
+# Which network carries waybills: "sandbox" (the built-in carrier simulation) until real carriers are connected.
+CARRIER_NETWORK = os.environ.get("CARRIER_NETWORK", "sandbox")
+
 # Batch quoting accepts at most this many parcels per request.
 RATES_BATCH_LIMIT = 10_000

@@ -20,6 +20,7 @@ class NavItem:
 
 MERCHANT_NAV = (
     NavItem(_("Compare prices"), "rating:compare"),
+    NavItem(_("Wallet"), "billing:wallet"),
     NavItem(_("API keys"), "accounts:api_keys"),
 )
 
@@ -27,6 +28,7 @@ OPERATOR_NAV = (
     NavItem(_("Carriers"), "carriers:carrier_list", (OperatorRole.PRICING,)),
     NavItem(_("Rate cards"), "carriers:ratecard_list", (OperatorRole.PRICING,)),
     NavItem(_("Remote regions"), "geo:remote_regions", (OperatorRole.PRICING,)),
+    NavItem(_("Wallets"), "billing:operator_wallets", (OperatorRole.RISK, OperatorRole.SUPPORT)),
 )
 
 

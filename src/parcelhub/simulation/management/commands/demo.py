@@ -9,7 +9,8 @@ from django.db import transaction
 
 from parcelhub.accounts.models import Merchant
 from parcelhub.core import clock
-from parcelhub.simulation.accounts_world import DEMO_API_KEY, build_people, demo_logins
+from parcelhub.simulation.accounts_world import DEMO_API_KEY, DEMO_MERCHANTS, build_people, demo_logins
+from parcelhub.simulation.billing_world import build_wallets
 from parcelhub.simulation.carriers_world import build_carriers_and_cards
 
 
@@ -28,6 +29,8 @@ class Command(BaseCommand):
                 # The cards took effect a month ago, as in a platform that has been running for a while.
                 counts = build_carriers_and_cards(effective_from=clock.today() - dt.timedelta(days=30))
                 build_people()
+                merchants = [Merchant.objects.get(name=m[0]) for m in DEMO_MERCHANTS]
+                counts |= build_wallets(merchants=merchants, today=clock.today())
             self.stdout.write(self.style.SUCCESS(f"Demo world ready: {counts}"))
         self.stdout.write("\nDemo logins:")
         for login in demo_logins():
