@@ -11,8 +11,7 @@ class OrderFilterForm(forms.Form):
     """The list's filters as a GET form (its widgets; `OrderFilters.from_query` reads the values)."""
 
     q = forms.CharField(label=_("Search"), max_length=64, required=False,
-                        widget=forms.TextInput(attrs={"type": "search",
-                                                      "placeholder": _("Order number, name, phone or SKU")}))
+                        widget=forms.TextInput(attrs={"placeholder": _("Order number, name, phone or SKU")}))
     status = forms.ChoiceField(label=_("Status"), required=False,
                                choices=[("", _("All statuses")), *Order.Status.choices])
     source = forms.ChoiceField(label=_("Source"), required=False,
