@@ -168,3 +168,24 @@ def test_an_unexpected_error_fails_the_job_and_says_so(merchant_a, run_import, m
     assert (job.status, job.content, job.created_count) == ("failed", b"", 0)
     assert job.failure == "The import stopped on an unexpected error; the orders counted as created were saved."
     assert job.finished_at is not None
+
+
+def test_an_import_racing_another_counts_the_others_orders_as_duplicates(merchant_a, run_import, monkeypatch):
+    run_import(*export("taobao", "csv"))
+    # The other import commits between our duplicate check and our insert: make the check miss its orders.
+    real_filter = Order.objects.filter
+    calls = []
+
+    def stale_filter(*args, **kwargs):
+        qs = real_filter(*args, **kwargs)
+        if "external_id__in" in kwargs:
+            calls.append(kwargs)
+            return qs.none() if len(calls) == 1 else qs
+        return qs
+
+    monkeypatch.setattr(Order.objects, "filter", stale_filter)
+    job = run_import(*export("taobao", "xlsx"))
+    assert len(calls) == 2
+    assert (job.status, job.created_count, job.duplicate_count, job.processed_rows) == ("done", 0, 2, 2)
+    monkeypatch.undo()
+    assert Order.objects.count() == 2
