@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from parcelhub.accounts.auth import merchant_auth
 from parcelhub.orders import selectors, services
@@ -137,7 +137,7 @@ def order_create(request, payload: OrderIn):
         declared_value_fen=payload.declared_value_fen, weight_g=payload.weight_g, length_cm=payload.length_cm,
         width_cm=payload.width_cm, height_cm=payload.height_cm, test_mode=principal.test_mode,
         actor=principal.user)
-    return 201, order_payload(selectors.order_get(principal.merchant, order.public_id))
+    return Status(201, order_payload(selectors.order_get(principal.merchant, order.public_id)))
 
 
 @router.get("/orders", response=OrderPage, summary="The merchant's orders, newest first, filtered")

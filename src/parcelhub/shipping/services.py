@@ -1,0 +1,269 @@
+"""Writes for shipments: create, buy (charge + waybill + label, all or nothing), void, and pickups.
+
+Buying runs in one transaction: the wallet is charged first (so an unaffordable label never takes a waybill
+number), then the carrier issues the waybill, then the label is rendered. Any failure rolls the charge back;
+a waybill already issued is cancelled with the carrier.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from parcelhub.billing.services import wallet_charge, wallet_refund
+from parcelhub.carriers.adapters.base import Address, PickupRequest, WaybillRequest, adapter_for
+from parcelhub.carriers.selectors import rating_inputs
+from parcelhub.core import clock
+from parcelhub.core.audit import audit
+from parcelhub.core.errors import DomainError
+from parcelhub.geo.models import Region
+from parcelhub.geo.parsing import ParseError, normalize_phone
+from parcelhub.geo.selectors import origin_chain
+from parcelhub.rating.engine import quote_all
+from parcelhub.rating.reasons import reason_text
+from parcelhub.rating.types import Parcel, Quote, RatingInputs
+from parcelhub.shipping.labels.render import render_labels
+from parcelhub.shipping.models import Pickup, Shipment
+from parcelhub.shipping.selectors import label_data_for
+
+logger = logging.getLogger("parcelhub.shipping")
+
+RULES = ("cheapest", "fastest", "recommended")
+
+
+@dataclass(frozen=True)
+class Party:
+    name: str
+    phone: str
+    region: Region
+    detail: str = ""
+
+
+def _phone(text: str, who: str) -> str:
+    try:
+        return normalize_phone(text)
+    except ParseError as exc:
+        raise DomainError("phone_invalid", f"The {who}'s phone: {exc.message}",
+                          f"{'发件人' if who == 'sender' else '收件人'}电话：{exc.message_zh}", status=422) from exc
+
+
+def merchant_origin(merchant) -> Party:
+    if merchant.origin_region is None:
+        raise DomainError("origin_required", "Give a sender address: this account has no default origin.",
+                          "请填写发件地址：该账户没有默认发货地。", status=422)
+    return Party(merchant.contact_name, merchant.phone, merchant.origin_region, merchant.origin_address)
+
+
+def _deliverable(party: Party, who: str) -> None:
+    """Carriers route to a city at least: a province alone cannot be printed as a sort code."""
+    if party.region.level < Region.Level.CITY:
+        raise DomainError("address_incomplete", f"The {who}'s address needs at least a city.",
+                          f"{'发件' if who == 'sender' else '收件'}地址至少需要精确到城市。", status=422)
+
+
+def shipment_create(*, merchant, recipient: Party, weight_g: int, sender: Party | None = None, length_cm: int = 0,
+                    width_cm: int = 0, height_cm: int = 0, declared_value_fen: int = 0, cod_fen: int = 0,
+                    items_summary: str = "", reference: str = "", order=None, test_mode: bool = False,
+                    actor=None) -> Shipment:
+    """A draft shipment; the sender defaults to the merchant's shipping origin."""
+    sender = sender or merchant_origin(merchant)
+    _deliverable(sender, "sender")
+    _deliverable(recipient, "recipient")
+    if weight_g <= 0:
+        raise DomainError("weight_invalid", "The weight must be above zero.", "重量必须大于零。", status=422)
+    with transaction.atomic():
+        shipment = Shipment.objects.create(
+            merchant=merchant, order=order, test_mode=test_mode, reference=reference[:64],
+            sender_name=sender.name, sender_phone=_phone(sender.phone, "sender"), sender_region=sender.region,
+            sender_detail=sender.detail, recipient_name=recipient.name,
+            recipient_phone=_phone(recipient.phone, "recipient"), recipient_region=recipient.region,
+            recipient_detail=recipient.detail, weight_g=weight_g, length_cm=length_cm, width_cm=width_cm,
+            height_cm=height_cm, declared_value_fen=declared_value_fen, cod_fen=cod_fen,
+            items_summary=items_summary[:200], label_size=merchant.label_size, privacy=merchant.privacy_waybills,
+        )
+        audit(action="shipment.create", actor=actor, merchant=merchant, target=shipment)
+    return shipment
+
+
+def shipment_from_order(*, order, actor=None) -> Shipment:
+    items = ", ".join(f"{item.name} ×{item.quantity}" for item in order.items.all())
+    return shipment_create(
+        merchant=order.merchant, order=order, test_mode=order.test_mode, reference=order.external_id or order.public_id,
+        recipient=Party(order.recipient_name, order.recipient_phone, order.recipient_region, order.recipient_detail),
+        weight_g=order.weight_g, length_cm=order.length_cm or 0, width_cm=order.width_cm or 0,
+        height_cm=order.height_cm or 0, declared_value_fen=order.declared_value_fen or 0, items_summary=items,
+        actor=actor,
+    )
+
+
+def shipment_parcel(shipment: Shipment) -> Parcel:
+    return Parcel(origin=origin_chain(shipment.sender_region),
+                  destination_province=shipment.recipient_region.province_code, weight_g=shipment.weight_g,
+                  length_cm=shipment.length_cm, width_cm=shipment.width_cm, height_cm=shipment.height_cm,
+                  declared_value_fen=shipment.declared_value_fen)
+
+
+def shipment_quotes(shipment: Shipment, inputs: RatingInputs | None = None) -> list[Quote]:
+    return quote_all(shipment_parcel(shipment), inputs or rating_inputs())
+
+
+def choose_quote(quotes: list[Quote], *, service_key: str | None = None, rule: str | None = None) -> Quote:
+    """The quote to buy: a named service ("sf.standard"), or the one a rule flags."""
+    if service_key:
+        quote = next((q for q in quotes if f"{q.carrier}.{q.service}" == service_key), None)
+        if quote is None:
+            raise DomainError("unknown_service", f"There is no service {service_key}.", f"没有产品 {service_key}。",
+                              status=422)
+        if not quote.eligible:
+            reason = reason_text(quote.reason)
+            raise DomainError("service_unavailable", f"{quote.service_name} cannot take this parcel: {reason}",
+                              f"{quote.service_name} 无法承运此包裹：{reason}", status=422)
+        return quote
+    if rule not in RULES:
+        raise DomainError("rule_invalid", "Choose a service, or a rule: cheapest, fastest or recommended.",
+                          "请选择产品，或选择规则：最便宜、最快或推荐。", status=422)
+    quote = next((q for q in quotes if rule in q.flags), None)
+    if quote is None:
+        raise DomainError("no_eligible_service", "No service can take this parcel on this lane.",
+                          "该线路没有可承运此包裹的产品。", status=422)
+    return quote
+
+
+def _address(region: Region, name: str, phone: str, detail: str) -> Address:
+    chain = origin_chain(region)  # district, city, province (as deep as the region goes)
+    codes = list(reversed(chain)) + [""] * (3 - len(chain))
+    return Address(name=name, phone=phone, province_code=codes[0], city_code=codes[1], district_code=codes[2],
+                   detail=detail)
+
+
+def _waybill_request(shipment: Shipment, quote: Quote) -> WaybillRequest:
+    return WaybillRequest(
+        carrier=quote.carrier, service=quote.service, reference=shipment.public_id,
+        sender=_address(shipment.sender_region, shipment.sender_name, shipment.sender_phone, shipment.sender_detail),
+        recipient=_address(shipment.recipient_region, shipment.recipient_name, shipment.recipient_phone,
+                           shipment.recipient_detail),
+        weight_g=shipment.weight_g, length_cm=shipment.length_cm, width_cm=shipment.width_cm,
+        height_cm=shipment.height_cm, declared_value_fen=shipment.declared_value_fen, cod_fen=shipment.cod_fen,
+        items_summary=shipment.items_summary, test_mode=shipment.test_mode,
+    )
+
+
+def _record_purchase(shipment: Shipment, quote: Quote, waybill) -> None:
+    shipment.status = Shipment.Status.PURCHASED
+    shipment.carrier_code, shipment.service_code, shipment.service_name = quote.carrier, quote.service, quote.service_name
+    shipment.total_fen, shipment.cost_fen = quote.total_fen, quote.cost_fen
+    shipment.billable_weight_g, shipment.transit_days = quote.billable_weight_g, quote.transit_days
+    shipment.breakdown = [{"code": line.code, "amount_fen": line.amount_fen} for line in quote.breakdown]
+    shipment.waybill_no, shipment.sort_code, shipment.hub = waybill.waybill_no, waybill.sort_code, waybill.hub
+    shipment.purchased_at = clock.now()
+    shipment.save()
+
+
+def _cancel_issued_waybill(waybill) -> None:
+    try:
+        adapter_for(waybill.carrier).cancel_waybill(carrier=waybill.carrier, waybill_no=waybill.waybill_no)
+    except Exception:  # the purchase already failed; the carrier's own void window will expire the number
+        logger.warning("could not cancel waybill %s after a failed purchase", waybill.waybill_no, exc_info=True)
+
+
+def shipment_buy(*, shipment: Shipment, service_key: str | None = None, rule: str | None = None, actor=None,
+                 inputs: RatingInputs | None = None, render_label: bool = True) -> Shipment:
+    """Charge, take a waybill, render the label — all or nothing. Test-mode shipments are not charged."""
+    waybill = None
+    try:
+        with transaction.atomic():
+            locked = Shipment.objects.select_for_update().select_related(
+                "merchant", "sender_region__parent__parent", "recipient_region__parent__parent").get(pk=shipment.pk)
+            if locked.status != Shipment.Status.DRAFT:
+                raise DomainError("already_purchased", "This shipment's label was already bought.",
+                                  "该运单已购买面单。", status=409)
+            quote = choose_quote(shipment_quotes(locked, inputs), service_key=service_key, rule=rule)
+            if not locked.test_mode:
+                wallet_charge(merchant=locked.merchant, amount_fen=quote.total_fen, cost_fen=quote.cost_fen,
+                              carrier_code=quote.carrier, reference=locked.public_id,
+                              memo=f"{quote.service_name} {locked.reference}".strip(),
+                              lines=[(line.code, line.amount_fen) for line in quote.breakdown], actor=actor)
+            waybill = adapter_for(quote.carrier).create_waybill(_waybill_request(locked, quote))
+            _record_purchase(locked, quote, waybill)
+            if render_label:
+                render_labels([label_data_for(locked)], size=locked.label_size)
+            if locked.order_id:
+                from parcelhub.orders.services import orders_mark_shipped
+
+                orders_mark_shipped(orders=[locked.order], actor=actor)
+            audit(action="shipment.buy", actor=actor, merchant=locked.merchant, target=locked,
+                  data={"service": locked.service_key, "total_fen": locked.total_fen, "waybill": locked.waybill_no})
+    except BaseException:
+        if waybill is not None:
+            _cancel_issued_waybill(waybill)
+        raise
+    return locked
+
+
+def shipment_void(*, shipment: Shipment, actor=None) -> Shipment:
+    """Cancel the waybill within the carrier's void window and refund the wallet; the order can be re-shipped."""
+    with transaction.atomic():
+        locked = Shipment.objects.select_for_update().select_related("merchant", "order").get(pk=shipment.pk)
+        if locked.status != Shipment.Status.PURCHASED:
+            raise DomainError("not_voidable", "Only a bought label can be voided.", "只有已购买的面单才能作废。",
+                              status=409)
+        adapter_for(locked.carrier_code).cancel_waybill(carrier=locked.carrier_code, waybill_no=locked.waybill_no)
+        if not locked.test_mode:
+            wallet_refund(reference=locked.public_id, reason="void", actor=actor)
+        locked.status, locked.voided_at = Shipment.Status.VOIDED, clock.now()
+        locked.save(update_fields=["status", "voided_at"])
+        if locked.order_id:
+            from parcelhub.orders.services import order_reopen
+
+            order_reopen(order=locked.order, actor=actor)
+        audit(action="shipment.void", actor=actor, merchant=locked.merchant, target=locked)
+    return locked
+
+
+def pickup_book(*, merchant, shipments: list[Shipment], window_start, window_end, actor=None) -> list[Pickup]:
+    """One courier visit per carrier for the chosen labels, at the merchant's shipping origin."""
+    if not shipments:
+        raise DomainError("no_shipments", "Choose the shipments to be picked up.", "请选择需要揽收的运单。", status=422)
+    bad = [s.public_id for s in shipments if s.status != Shipment.Status.PURCHASED or s.pickup_id]
+    if bad:
+        raise DomainError("not_pickable", f"These shipments have no label or already have a pickup: {', '.join(bad)}",
+                          f"这些运单没有面单或已预约揽收：{', '.join(bad)}", status=422)
+    origin = merchant_origin(merchant)
+    by_carrier: dict[str, list[Shipment]] = {}
+    for shipment in shipments:
+        by_carrier.setdefault(shipment.carrier_code, []).append(shipment)
+    pickups = []
+    with transaction.atomic():
+        for carrier, group in sorted(by_carrier.items()):
+            booked = adapter_for(carrier).book_pickup(PickupRequest(
+                carrier=carrier, address=_address(origin.region, origin.name, origin.phone, origin.detail),
+                window_start=window_start, window_end=window_end,
+                waybill_nos=tuple(s.waybill_no for s in group), parcels=len(group), reference=merchant.public_id))
+            pickup = Pickup.objects.create(
+                merchant=merchant, carrier_code=carrier, contact_name=origin.name, contact_phone=origin.phone,
+                region=origin.region, detail=origin.detail, window_start=booked.window_start,
+                window_end=booked.window_end, confirmation_no=booked.confirmation_no,
+                courier_name=booked.courier_name, courier_phone=booked.courier_phone)
+            Shipment.objects.filter(pk__in=[s.pk for s in group]).update(pickup=pickup)
+            audit(action="pickup.book", actor=actor, merchant=merchant, target=pickup,
+                  data={"carrier": carrier, "shipments": len(group)})
+            pickups.append(pickup)
+    return pickups
+
+
+def pickup_cancel(*, pickup: Pickup, actor=None) -> Pickup:
+    with transaction.atomic():
+        locked = Pickup.objects.select_for_update().get(pk=pickup.pk)
+        if locked.status != Pickup.Status.CONFIRMED:
+            raise DomainError("pickup_not_cancellable", "This pickup is already cancelled.", "该揽收预约已取消。",
+                              status=409)
+        adapter_for(locked.carrier_code).cancel_pickup(carrier=locked.carrier_code,
+                                                       confirmation_no=locked.confirmation_no)
+        locked.status, locked.cancelled_at = Pickup.Status.CANCELLED, clock.now()
+        locked.save(update_fields=["status", "cancelled_at"])
+        locked.shipments.update(pickup=None)
+        audit(action="pickup.cancel", actor=actor, merchant=locked.merchant, target=locked)
+    return locked
+
