@@ -321,27 +321,39 @@ class PageInk:
 
 
 # --- Code128 ---------------------------------------------------------------------------------------------
-def code128_bars(value: str) -> tuple[tuple[tuple[int, int], ...], int]:
-    """(bars as (left, width) in modules, total modules) of reportlab's Code128 for value (no quiet zones)."""
+@functools.cache
+def _code128_symbols() -> tuple[str, ...]:
+    """Per Code128 symbol value, its bars as operators in module units from the symbol's left edge, ending
+    with a fill and a move to the next symbol (every symbol but the last, stop, is 11 modules wide)."""
+    fragments = []
+    for value in range(107):
+        barcode = Code128("", quiet=0)
+        barcode.encoded = [value]
+        pattern = barcode.decompose()  # reportlab's pattern: upper case bars, lower case spaces (modules)
+        left = 0
+        bars = []
+        for c in pattern:
+            if c.isupper():
+                bars.append(f"{left} 0 {ord(c) - 64} 1 re")
+                left += ord(c) - 64
+            else:
+                left += ord(c) - 96
+        fragments.append(" ".join(bars) + f" f 1 0 0 1 {left} 0 cm\n")
+    return tuple(fragments)
+
+
+def code128_bars(value: str) -> tuple[str, int]:
+    """reportlab's Code128 of value (its code set choice and check digit) as operators drawing bars of one
+    unit wide per module and one unit high from the origin, and the number of modules (no quiet zones)."""
     barcode = Code128(value, quiet=0)
     barcode.validate()
-    barcode.encode()
-    barcode.decompose()
-    bars: list[tuple[int, int]] = []
-    left = 0
-    for c in barcode.decomposed:
-        if "A" <= c <= "Z":
-            w = ord(c) - 64
-            bars.append((left, w))
-            left += w
-        else:
-            left += ord(c) - 96
-    return tuple(bars), left
+    encoded: list[int] = barcode.encode()
+    symbols = _code128_symbols()
+    return "".join([symbols[v] for v in encoded]), 11 * len(encoded) + 2
 
 
-def bars_ops(bars: tuple[tuple[int, int], ...], x: float, y: float, module: float, height: float) -> str:
-    body = "".join([f"{left} 0 {w} 1 re\n" for left, w in bars])
-    return f"q {module:.5f} 0 0 {height:.3f} {x:.3f} {y:.3f} cm\n{body}f Q\n"
+def bars_ops(bars: str, x: float, y: float, module: float, height: float) -> str:
+    return f"q {module:.5f} 0 0 {height:.3f} {x:.3f} {y:.3f} cm\n{bars}Q\n"
 
 
 # --- QR ----------------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
 import pypdfium2 as pdfium
 from PIL import Image
@@ -21,11 +22,12 @@ def _render(document: pdfium.PdfDocument, index: int, dpi: float) -> Image.Image
         page.close()
 
 
-def rasterize(pdf_bytes: bytes, dpi: float = 203) -> list[Image.Image]:
-    """Every page as a greyscale image at `dpi` (203 = what a thermal label printer sees)."""
+def rasterize(pdf_bytes: bytes, dpi: float = 203, *, pages: Iterable[int] | None = None) -> list[Image.Image]:
+    """Every page (or the given pages) as a greyscale image at `dpi` (203 = what a thermal label printer
+    sees)."""
     document = pdfium.PdfDocument(pdf_bytes)
     try:
-        return [_render(document, i, dpi) for i in range(len(document))]
+        return [_render(document, i, dpi) for i in (range(len(document)) if pages is None else pages)]
     finally:
         document.close()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import io
+import threading
 from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -31,7 +32,7 @@ from parcelhub.shipping.labels.pdfops import (
 )
 from parcelhub.shipping.labels.privacy import mask_name, mask_phone
 
-__all__ = ["LABEL_SIZES", "format_money", "format_weight", "new_label_canvas", "render_labels"]
+__all__ = ["LABEL_SIZES", "binary_streams", "format_money", "format_weight", "new_label_canvas", "render_labels"]
 
 CHINA = ZoneInfo("Asia/Shanghai")
 PAD = 1.2 * MM
@@ -55,20 +56,34 @@ def format_time(when: dt.datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M")
 
 
+_a85_lock = threading.Lock()
+_a85_users = 0
+_a85_saved = 1
+
+
 @contextlib.contextmanager
-def _binary_streams() -> Iterator[None]:
+def binary_streams() -> Iterator[None]:
     """Page streams Flate-compressed only, not also ASCII85-armoured: a third smaller, and reportlab's
-    pure-Python ASCII85 encoder would otherwise cost more per page than drawing the label. rl_config is
-    global; a concurrent render seeing either value still writes a valid PDF (filters are per stream)."""
-    saved = rl_config.useA85
-    rl_config.useA85 = 0
+    pure-Python ASCII85 encoder would otherwise cost more per page than drawing the label. The setting is
+    reportlab-global: the first of concurrent renders switches it, the last one puts it back (any PDF
+    written meanwhile is valid either way: filters are recorded per stream)."""
+    global _a85_users, _a85_saved
+    with _a85_lock:
+        if _a85_users == 0:
+            _a85_saved = rl_config.useA85
+            rl_config.useA85 = 0
+        _a85_users += 1
     try:
         yield
     finally:
-        rl_config.useA85 = saved
+        with _a85_lock:
+            _a85_users -= 1
+            if _a85_users == 0:
+                rl_config.useA85 = _a85_saved
 
 
 def new_label_canvas(buffer: io.BytesIO, layout: Layout) -> Canvas:
+    """A canvas with pages of the layout's size, compressed (use inside binary_streams())."""
     canvas = Canvas(buffer, pagesize=(layout.width, layout.height), pageCompression=1)
     canvas.setTitle("电子面单")
     canvas.setCreator("ParcelHub")
@@ -80,7 +95,7 @@ def render_labels(labels: Iterable[LabelData], *, size: str = "100x150") -> byte
     layout = layout_for(size)
     buffer = io.BytesIO()
     now = dt.datetime.now(CHINA)
-    with _binary_streams():
+    with binary_streams():
         canvas = new_label_canvas(buffer, layout)
         frame = draw_frame(canvas, layout)
         ink = PageInk(canvas)
@@ -207,7 +222,7 @@ def _header(ink: PageInk, box: Box, label: LabelData, t: _Texts) -> None:
             right - service_w - box.x - 4 * PAD, min_size=8, bold=True)
 
 
-def _barcode(ink: PageInk, box: Box, bars: tuple[tuple[int, int], ...], modules: int, number: str, *,
+def _barcode(ink: PageInk, box: Box, bars: str, modules: int, number: str, *,
              dots: tuple[int, ...], text_size: float) -> None:
     """Code128 centred in box with at least 10 modules of quiet zone, bars whole printer dots wide when
     they fit (2 dots = 0.25 mm is the least a 203 dpi head prints reliably), number below."""
@@ -249,7 +264,7 @@ def _qr(ink: PageInk, box: Box, url: str) -> None:
     ink.gfx.append(qr_ops(dark, x, y, module))
 
 
-def _stub(ink: PageInk, layout: Layout, t: _Texts, bars: tuple[tuple[int, int], ...], modules: int) -> None:
+def _stub(ink: PageInk, layout: Layout, t: _Texts, bars: str, modules: int) -> None:
     head, recipient, sender, info = layout.stub_head, layout.stub_recipient, layout.stub_sender, layout.stub_info
     assert head is not None and recipient is not None and sender is not None and info is not None
     half = Box(head.x + head.w * 0.42, head.y, head.w * 0.58, head.h)
