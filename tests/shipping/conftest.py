@@ -17,6 +17,8 @@ from tests.rating.world import build_small_world
 # SF ¥12.00 (cost ¥10.00). The cheapest is ZTO at 800 fen.
 HANGZHOU = {"name": "张三", "phone": "13800138000", "address": "浙江省杭州市西湖区文三路90号"}
 ZTO_1KG_HANGZHOU_FEN = 800
+AD_HOC_BODY = {"recipient": HANGZHOU, "parcel": {"weight_g": 1000}, "reference": "T-1001",
+               "items_summary": "帆布包 ×1"}
 SF_1KG_HANGZHOU_FEN = 1200
 
 

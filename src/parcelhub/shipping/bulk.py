@@ -34,6 +34,11 @@ class RuleSummary:
     total_fen: int = 0
     by_service: Counter = field(default_factory=Counter)
 
+    @property
+    def services(self) -> list[tuple[str, int]]:
+        # A Counter answers any template lookup ("most_common") with 0, so templates get a plain list.
+        return self.by_service.most_common()
+
 
 @dataclass
 class BulkPreview:

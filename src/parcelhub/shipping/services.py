@@ -174,7 +174,7 @@ def shipment_buy(*, shipment: Shipment, service_key: str | None = None, rule: st
     waybill = None
     try:
         with transaction.atomic():
-            locked = Shipment.objects.select_for_update().select_related(
+            locked = Shipment.objects.select_for_update(of=("self",)).select_related(
                 "merchant", "sender_region__parent__parent", "recipient_region__parent__parent").get(pk=shipment.pk)
             if locked.status != Shipment.Status.DRAFT:
                 raise DomainError("already_purchased", "This shipment's label was already bought.",
@@ -205,7 +205,8 @@ def shipment_buy(*, shipment: Shipment, service_key: str | None = None, rule: st
 def shipment_void(*, shipment: Shipment, actor=None) -> Shipment:
     """Cancel the waybill within the carrier's void window and refund the wallet; the order can be re-shipped."""
     with transaction.atomic():
-        locked = Shipment.objects.select_for_update().select_related("merchant", "order").get(pk=shipment.pk)
+        locked = (Shipment.objects.select_for_update(of=("self",)).select_related("merchant", "order")
+                  .get(pk=shipment.pk))
         if locked.status != Shipment.Status.PURCHASED:
             raise DomainError("not_voidable", "Only a bought label can be voided.", "只有已购买的面单才能作废。",
                               status=409)
