@@ -28,7 +28,8 @@ def demo_world(transactional_db):
 
 def test_merchant_compares_prices_in_the_browser(page, live_server, demo_world):
     log_in(page, live_server, "merchant@parcelhub.local", DEMO_PASSWORD)
-    assert page.url.endswith("/rates/")
+    assert page.url.endswith("/orders/")
+    page.click("nav.mainnav >> text=Compare prices")
 
     page.fill("#id_destination", "李雷 13912345678 新疆乌鲁木齐市天山区解放南路88号")
     page.fill("#id_weight_kg", "2.3")
@@ -56,6 +57,7 @@ def test_merchant_compares_prices_in_the_browser(page, live_server, demo_world):
 
 def test_language_switch_to_chinese(page, live_server, demo_world):
     log_in(page, live_server, "merchant@parcelhub.local", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/rates/")
     page.click("button[name=language][value=zh-hans]")
     page.wait_for_load_state("networkidle")
     assert page.locator("h1").inner_text() == "比较快递价格"

@@ -19,7 +19,10 @@ class NavItem:
 
 
 MERCHANT_NAV = (
+    NavItem(_("Orders"), "orders:order_list"),
     NavItem(_("Compare prices"), "rating:compare"),
+    NavItem(_("Shipments"), "shipping:shipment_list"),
+    NavItem(_("Pickups"), "shipping:pickup_list"),
     NavItem(_("Wallet"), "billing:wallet"),
     NavItem(_("API keys"), "accounts:api_keys"),
 )

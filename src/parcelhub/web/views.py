@@ -11,7 +11,7 @@ def home(request: HttpRequest) -> HttpResponse:
     """Send each kind of user to the page they most often start from."""
     if request.user.is_operator:
         return redirect("carriers:carrier_list")
-    return redirect("rating:compare")
+    return redirect("orders:order_list")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
