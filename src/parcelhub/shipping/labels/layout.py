@@ -83,6 +83,17 @@ BANDS: dict[str, Bands] = {
 
 
 @dataclass(frozen=True)
+class Stub:
+    """The part below the tear line of a two-part label: the sender's receipt."""
+
+    tear_y: float
+    head: Box
+    recipient: Box
+    sender: Box
+    info: Box
+
+
+@dataclass(frozen=True)
 class Layout:
     size: str
     width: float
@@ -97,11 +108,7 @@ class Layout:
     info: Box
     qr: Box
     footer: Box | None
-    tear_y: float | None
-    stub_head: Box | None
-    stub_recipient: Box | None
-    stub_sender: Box | None
-    stub_info: Box | None
+    stub: Stub | None
 
     @property
     def form_name(self) -> str:
@@ -139,14 +146,14 @@ def layout_for(size: str) -> Layout:
     sender, info = take(bands.sender, w=left_w), take(bands.info, w=left_w)
     qr = Box(x0 + left_w, cursor, bands.qr_col * MM, lower_top - cursor)
     footer = take(bands.footer) if bands.footer else None
-    tear_y = stub_head = stub_recipient = stub_sender = stub_info = None
+    stub = None
     if bands.stub:
         cursor -= bands.tear_gap * MM
         tear_y = cursor + bands.tear_gap * MM / 2
         stub_head, stub_recipient = take(bands.stub_head), take(bands.stub_recipient)
-        stub_sender, stub_info = take(bands.stub_sender), take(bands.stub_info)
+        stub = Stub(tear_y, stub_head, stub_recipient, take(bands.stub_sender), take(bands.stub_info))
     return Layout(size, width, height, bands, header, sort, hub, barcode, recipient, sender, info, qr, footer,
-                  tear_y, stub_head, stub_recipient, stub_sender, stub_info)
+                  stub)
 
 
 def hub_caption_box(layout: Layout) -> Box:
@@ -188,22 +195,20 @@ def draw_frame(canvas: Any, layout: Layout) -> str:
         canvas.drawString(mid + 1.5 * MM, f.top - 3 * MM, "签收人 / 时间：")
         _fitted(canvas, mid + 1.5 * MM, f.y + 1.5 * MM, "您的签字代表您已验收此包裹，并已确认商品信息无误",
                 5.5, f.right - mid - 3 * MM)
-    if layout.tear_y is not None and layout.stub_head is not None and layout.stub_info is not None:
+    stub = layout.stub
+    if stub is not None:
         canvas.setLineWidth(0.6)
         canvas.setDash(3, 2)
-        canvas.line(0, layout.tear_y, layout.width, layout.tear_y)
+        canvas.line(0, stub.tear_y, layout.width, stub.tear_y)
         canvas.setDash()
         canvas.setLineWidth(LINE)
-        s_top, s_bottom = layout.stub_head.top, layout.stub_info.y
-        canvas.rect(MARGIN, s_bottom, layout.width - 2 * MARGIN, s_top - s_bottom, stroke=1, fill=0)
-        for box in (layout.stub_head, layout.stub_recipient, layout.stub_sender):
-            if box is not None:
-                canvas.line(box.x, box.y, box.right, box.y)
-        if layout.stub_recipient is not None and layout.stub_sender is not None:
-            _party_caption(canvas, layout.stub_recipient, "收", 11)
-            _party_caption(canvas, layout.stub_sender, "寄", 10)
+        canvas.rect(MARGIN, stub.info.y, layout.width - 2 * MARGIN, stub.head.top - stub.info.y, stroke=1, fill=0)
+        for box in (stub.head, stub.recipient, stub.sender):
+            canvas.line(box.x, box.y, box.right, box.y)
+        _party_caption(canvas, stub.recipient, "收", 11)
+        _party_caption(canvas, stub.sender, "寄", 10)
         canvas.setFont(FONT_NAME, 6.5)
-        canvas.drawString(layout.stub_head.x + 1.2 * MM, layout.stub_head.y + 1.2 * MM, "寄件联 · 请妥善保管")
+        canvas.drawString(stub.head.x + 1.2 * MM, stub.head.y + 1.2 * MM, "寄件联 · 请妥善保管")
     canvas.endForm()
     return name
 

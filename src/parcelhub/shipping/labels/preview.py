@@ -15,7 +15,8 @@ def _render(document: pdfium.PdfDocument, index: int, dpi: float) -> Image.Image
         bitmap = page.render(scale=dpi / 72, grayscale=True)
         try:
             # copy: the PIL image must outlive pdfium's buffer
-            return bitmap.to_pil().copy()
+            image: Image.Image = bitmap.to_pil().copy()
+            return image
         finally:
             bitmap.close()
     finally:

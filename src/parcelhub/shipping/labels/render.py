@@ -19,7 +19,15 @@ from reportlab import rl_config
 from reportlab.pdfgen.canvas import Canvas
 
 from parcelhub.shipping.labels.data import LABEL_SIZES, LabelData
-from parcelhub.shipping.labels.layout import CAPTION_W, Box, Layout, draw_frame, hub_caption_box, layout_for
+from parcelhub.shipping.labels.layout import (
+    CAPTION_W,
+    Box,
+    Layout,
+    Stub,
+    draw_frame,
+    hub_caption_box,
+    layout_for,
+)
 from parcelhub.shipping.labels.pdfops import (
     DOT,
     MM,
@@ -198,8 +206,8 @@ def _draw_label(ink: PageInk, layout: Layout, label: LabelData, printed: str) ->
         ink.fit(f.x, f.top - 18, f"{t.carrier} · {t.service}", 7, left_w, min_size=6)
         ink.fit(f.x, f.y + 1, f"打印时间：{printed}  已验视", 6.5, left_w, min_size=5.5)
 
-    if layout.stub_head is not None:
-        _stub(ink, layout, t, bars, modules)
+    if layout.stub is not None:
+        _stub(ink, layout.stub, t, bars, modules)
 
 
 def _header(ink: PageInk, box: Box, label: LabelData, t: _Texts) -> None:
@@ -264,9 +272,8 @@ def _qr(ink: PageInk, box: Box, url: str) -> None:
     ink.gfx.append(qr_ops(dark, x, y, module))
 
 
-def _stub(ink: PageInk, layout: Layout, t: _Texts, bars: str, modules: int) -> None:
-    head, recipient, sender, info = layout.stub_head, layout.stub_recipient, layout.stub_sender, layout.stub_info
-    assert head is not None and recipient is not None and sender is not None and info is not None
+def _stub(ink: PageInk, stub: Stub, t: _Texts, bars: str, modules: int) -> None:
+    head, recipient, sender, info = stub.head, stub.recipient, stub.sender, stub.info
     half = Box(head.x + head.w * 0.42, head.y, head.w * 0.58, head.h)
     _barcode(ink, half, bars, modules, t.waybill, dots=(2,), text_size=7.5)
     left_w = head.w * 0.42 - 2 * PAD
