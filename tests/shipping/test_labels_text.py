@@ -21,6 +21,7 @@ def test_cjk_breaks_anywhere_within_the_width():
 
 def test_latin_and_digit_runs_move_down_whole():
     assert wrap("华星时代广场A1203室", 80) == ["华星时代广场", "A1203室"]
+    assert wrap("国际商贸城5区1号", 80) == ["国际商贸城5区", "1号"]  # a number keeps its measure word
     # a run longer than a line has to break somewhere
     assert wrap("1234567890", 40) == ["1234", "5678", "90"]
 

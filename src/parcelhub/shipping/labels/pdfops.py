@@ -86,8 +86,8 @@ def _wordish(ch: str) -> bool:
 def wrap_widths(text: str, cum: list[int], base: int, max_width: float) -> list[str]:
     """Greedy line breaking for CJK text, no line wider than max_width (cum[base + i]: width of text[:i]
     plus a constant, in the same unit): any character may end a line, but a run of Latin letters and digits
-    (a room number, a model name) moves to the next line whole when it fits there, and no line starts with
-    closing punctuation."""
+    (a room number, a model name) moves to the next line whole, with the character after it, when it fits
+    there; and no line starts with closing punctuation."""
     n = len(text)
     lines: list[str] = []
     start = 0
@@ -98,7 +98,7 @@ def wrap_widths(text: str, cum: list[int], base: int, max_width: float) -> list[
             break
         end = max(end, start + 1)
         brk = end
-        if _wordish(text[end]) and _wordish(text[end - 1]):
+        if _wordish(text[end - 1]) and text[end] != " ":  # 1203室 / A座 / 5区1号 stay whole
             j = end - 1
             while j > start and _wordish(text[j - 1]):
                 j -= 1
@@ -309,7 +309,7 @@ class PageInk:
         out = self.gfx
         pending = self._pending
         if pending:
-            out.append("BT\n")
+            out.append("BT 1 j\n")  # round joins: no miter spikes on the stroked (bold) glyphs
             templates = self._templates([p[1] for p in pending])
             out.extend([f"{before}{template.replace(chr(0), size)}{after}" for (before, _, size, after), template
                         in zip(pending, templates, strict=True)])

@@ -182,8 +182,9 @@ def _draw_label(ink: PageInk, layout: Layout, label: LabelData, printed: str) ->
 
     _barcode(ink, layout.barcode, bars, modules, t.waybill, dots=(3, 2), text_size=11)
 
+    wide = layout.width > 250
     _party(ink, layout.recipient, t.recipient_name, t.recipient_phone, t.recipient_address,
-           name_size=12 if layout.width > 250 else 11, address_size=10, min_size=7)
+           name_size=13 if wide else 12, address_size=11.5 if wide else 11, min_size=7)
     _party(ink, layout.sender, t.sender_name, t.sender_phone, t.sender_address, name_size=8.5,
            address_size=8, min_size=6.5)
 
