@@ -13,7 +13,13 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from parcelhub.billing.services import wallet_charge, wallet_refund
-from parcelhub.carriers.adapters.base import Address, PickupRequest, WaybillRequest, adapter_for
+from parcelhub.carriers.adapters.base import (
+    Address,
+    CarrierRefused,
+    PickupRequest,
+    WaybillRequest,
+    adapter_for,
+)
 from parcelhub.carriers.selectors import rating_inputs
 from parcelhub.core import clock
 from parcelhub.core.audit import audit
@@ -168,6 +174,54 @@ def _cancel_issued_waybill(waybill) -> None:
         logger.warning("could not cancel waybill %s after a failed purchase", waybill.waybill_no, exc_info=True)
 
 
+# Refusals after which a rule may go on to its next choice; anything else ends the purchase.
+_TRY_NEXT_SERVICE = frozenset({"unsupported_destination", "overweight"})
+
+
+def _days(quote: Quote) -> int:
+    return quote.transit_days if quote.transit_days is not None else 1_000
+
+
+_RULE_ORDER = {
+    "cheapest": lambda q: (q.total_fen, _days(q), q.carrier, q.service),
+    "fastest": lambda q: (_days(q), q.total_fen, q.carrier, q.service),
+    "recommended": lambda q: (q.total_fen, _days(q), q.carrier, q.service),
+}
+
+
+def purchase_candidates(quotes: list[Quote], *, service_key: str | None = None,
+                        rule: str | None = None) -> list[Quote]:
+    """A named service alone; for a rule, its pick first and then the other eligible services in the rule's
+    order — what a rule falls back to when a carrier turns the parcel away at booking (the rate card offered
+    the lane, but the carrier's network does not reach that address)."""
+    pick = choose_quote(quotes, service_key=service_key, rule=rule)
+    if service_key:
+        return [pick]
+    others = sorted((q for q in quotes if q.eligible and q is not pick), key=_RULE_ORDER[rule])
+    return [pick, *others]
+
+
+def _charge_and_book(shipment: Shipment, quote: Quote, actor):
+    if not shipment.test_mode:
+        wallet_charge(merchant=shipment.merchant, amount_fen=quote.total_fen, cost_fen=quote.cost_fen,
+                      carrier_code=quote.carrier, reference=shipment.public_id,
+                      memo=f"{quote.service_name} {shipment.reference}".strip(),
+                      lines=[(line.code, line.amount_fen) for line in quote.breakdown], actor=actor)
+    return adapter_for(quote.carrier).create_waybill(_waybill_request(shipment, quote))
+
+
+def _book_first_accepting(shipment: Shipment, candidates: list[Quote], actor):
+    for index, quote in enumerate(candidates):
+        try:
+            with transaction.atomic():  # a savepoint: a carrier's refusal takes its charge back with it
+                return quote, _charge_and_book(shipment, quote, actor)
+        except CarrierRefused as exc:
+            if exc.code not in _TRY_NEXT_SERVICE or index == len(candidates) - 1:
+                raise
+            logger.info("%s refused %s (%s); trying the next service", quote.carrier, shipment.public_id, exc.code)
+    raise AssertionError("unreachable: candidates is never empty")
+
+
 def shipment_buy(*, shipment: Shipment, service_key: str | None = None, rule: str | None = None, actor=None,
                  inputs: RatingInputs | None = None, render_label: bool = True) -> Shipment:
     """Charge, take a waybill, render the label — all or nothing. Test-mode shipments are not charged."""
@@ -179,13 +233,8 @@ def shipment_buy(*, shipment: Shipment, service_key: str | None = None, rule: st
             if locked.status != Shipment.Status.DRAFT:
                 raise DomainError("already_purchased", "This shipment's label was already bought.",
                                   "该运单已购买面单。", status=409)
-            quote = choose_quote(shipment_quotes(locked, inputs), service_key=service_key, rule=rule)
-            if not locked.test_mode:
-                wallet_charge(merchant=locked.merchant, amount_fen=quote.total_fen, cost_fen=quote.cost_fen,
-                              carrier_code=quote.carrier, reference=locked.public_id,
-                              memo=f"{quote.service_name} {locked.reference}".strip(),
-                              lines=[(line.code, line.amount_fen) for line in quote.breakdown], actor=actor)
-            waybill = adapter_for(quote.carrier).create_waybill(_waybill_request(locked, quote))
+            candidates = purchase_candidates(shipment_quotes(locked, inputs), service_key=service_key, rule=rule)
+            quote, waybill = _book_first_accepting(locked, candidates, actor)
             _record_purchase(locked, quote, waybill)
             if render_label:
                 render_labels([label_data_for(locked)], size=locked.label_size)

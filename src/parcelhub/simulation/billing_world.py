@@ -4,8 +4,7 @@ so statements have history. Running it again changes nothing (each demo payment 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,25 +13,13 @@ from parcelhub.accounts.models import Merchant
 from parcelhub.billing.models import Recharge
 from parcelhub.billing.selectors import wallet_for
 from parcelhub.billing.services import recharge_confirm, recharge_create
-from parcelhub.core import clock
+from parcelhub.simulation.timeline import clock_at
 
 # What each demo merchant (in DEMO_MERCHANTS order) has recharged in all: ¥5,000, ¥20,000, ¥1,000.
 TOTALS_FEN = (500_000, 2_000_000, 100_000)
 OTHER_TOTAL_FEN = 100_000
 # The total arrives in three payments: (days before today, share in percent).
 SCHEDULE = ((80, 50), (45, 30), (12, 20))
-
-
-@contextmanager
-def _clock_at(moment: dt.datetime) -> Iterator[None]:
-    """The services take the time from core.clock; the demo's history happened in the past, so for one
-    payment the clock says when. Only the single-threaded demo command does this."""
-    real_now = clock.now
-    clock.now = lambda: moment
-    try:
-        yield
-    finally:
-        clock.now = real_now
 
 
 def _payments(total_fen: int) -> list[tuple[int, int]]:
@@ -51,7 +38,7 @@ def build_wallets(*, merchants: Sequence[Merchant], today: dt.date) -> dict:
             if Recharge.objects.filter(provider_txn_id=provider_txn_id).exists():
                 continue
             moment = dt.datetime.combine(today - dt.timedelta(days=days_ago), dt.time(10, 0), tzinfo=zone)
-            with _clock_at(moment), transaction.atomic():
+            with clock_at(moment), transaction.atomic():
                 recharge = recharge_create(merchant=merchant, amount_fen=amount, actor=None)
                 recharge_confirm(provider_txn_id=provider_txn_id, recharge_public_id=recharge.public_id,
                                  amount_fen=amount)

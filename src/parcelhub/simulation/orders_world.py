@@ -116,7 +116,7 @@ def _external_id(source: str, rng: random.Random) -> str:
     return f"69{rng.randrange(10**16, 10**17)}"                 # 抖店: 19 digits starting 69
 
 
-def _recipient(rng: random.Random) -> RecipientInput:
+def demo_recipient(rng: random.Random) -> RecipientInput:
     province, city, district, street = rng.choice(STREETS)
     detail = street.format(n=rng.randrange(1, 400), b=rng.randrange(1, 30))
     room = f"{rng.randrange(1, 30)}0{rng.randrange(1, 9)}室"
@@ -154,7 +154,7 @@ def build_orders(*, merchants, today: dt.date, count_per_merchant: int = 100) ->
             external_id = _external_id(source, rng)
             picked = rng.sample(codes, k=min(len(codes), rng.choice((1, 1, 1, 2, 2, 3))))
             items = [ItemInput(quantity=rng.choice((1, 1, 1, 2, 3)), sku_code=code) for code in picked]
-            plans.append((source, external_id, placed, _recipient(rng), items))
+            plans.append((source, external_id, placed, demo_recipient(rng), items))
         existing = set(Order.objects.filter(merchant=merchant).values_list("source", "external_id"))
         fresh = [p for p in plans if (p[0], p[1]) not in existing]
         skipped += len(plans) - len(fresh)

@@ -12,6 +12,8 @@ from parcelhub.core import clock
 from parcelhub.simulation.accounts_world import DEMO_API_KEY, DEMO_MERCHANTS, build_people, demo_logins
 from parcelhub.simulation.billing_world import build_wallets
 from parcelhub.simulation.carriers_world import build_carriers_and_cards
+from parcelhub.simulation.orders_world import build_orders
+from parcelhub.simulation.shipping_world import build_shipment_history
 
 
 class Command(BaseCommand):
@@ -26,12 +28,17 @@ class Command(BaseCommand):
             self.stdout.write("The database already has merchants; the demo world was left as it is.")
         else:
             with transaction.atomic():
-                # The cards took effect a month ago, as in a platform that has been running for a while.
-                counts = build_carriers_and_cards(effective_from=clock.today() - dt.timedelta(days=30))
+                # The cards have been in effect since before the months of shipment history.
+                counts = build_carriers_and_cards(effective_from=clock.today() - dt.timedelta(days=150))
                 build_people()
                 merchants = [Merchant.objects.get(name=m[0]) for m in DEMO_MERCHANTS]
                 counts |= build_wallets(merchants=merchants, today=clock.today())
-            self.stdout.write(self.style.SUCCESS(f"Demo world ready: {counts}"))
+                counts |= build_orders(merchants=merchants, today=clock.today(), count_per_merchant=100)
+                counts |= build_shipment_history(merchants=merchants, today=clock.today())
+            counts.pop("balances_fen", None)
+            summary = ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items()
+                                if not name.endswith("_created"))
+            self.stdout.write(self.style.SUCCESS(f"Demo world ready: {summary}."))
         self.stdout.write("\nDemo logins:")
         for login in demo_logins():
             self.stdout.write(f"  {login.role:<42} {login.email:<28} password: {login.password}")
