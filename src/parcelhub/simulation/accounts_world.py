@@ -25,9 +25,9 @@ DEMO_MERCHANTS = [
     # (name, contact, phone, industry, origin adcode, street, monthly volume, owner email)
     ("义乌优品小商品有限公司", "王芳", "13957900001", Industry.SMALL_COMMODITIES, "330782", "稠城街道工人北路1号",
      3000, "merchant@parcelhub.local"),
-    ("广州衣橱服饰有限公司", "陈伟", "13802200002", Industry.APPAREL, "440106", "天河区体育西路100号", 12000,
+    ("广州衣橱服饰有限公司", "陈伟", "13802200002", Industry.APPAREL, "440106", "体育西路100号", 12000,
      "apparel@parcelhub.local"),
-    ("深圳极客数码科技有限公司", "李娜", "13760000003", Industry.ELECTRONICS, "440305", "南山区科技园南区8栋", 800,
+    ("深圳极客数码科技有限公司", "李娜", "13760000003", Industry.ELECTRONICS, "440305", "科技园南区8栋", 800,
      "digital@parcelhub.local"),
 ]
 
