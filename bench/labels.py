@@ -28,7 +28,7 @@ from reportlab.graphics.barcode.code128 import Code128
 
 from parcelhub.shipping.labels.data import LABEL_SIZES, LabelData
 from parcelhub.shipping.labels.layout import layout_for
-from parcelhub.shipping.labels.pdfops import FONT_NAME, MM, PageInk, bars_ops, code128_bars, label_font
+from parcelhub.shipping.labels.pdfops import DOT, FONT_NAME, MM, PageInk, bars_ops, code128_bars, label_font
 from parcelhub.shipping.labels.preview import rasterize
 from parcelhub.shipping.labels.render import binary_streams, new_label_canvas, render_labels
 from parcelhub.shipping.labels.samples import synthetic_labels
@@ -43,7 +43,7 @@ def minimal_reportlab(labels: Sequence[LabelData], size: str) -> bytes:
         for label in labels:
             canvas.setFont(FONT_NAME, 10)
             canvas.drawString(5 * MM, layout.height - 10 * MM, f"{label.carrier_name} {label.waybill_no}")
-            Code128(label.waybill_no, barWidth=3 * 72 / 203, barHeight=15 * MM, quiet=0).drawOn(
+            Code128(label.waybill_no, barWidth=3 * DOT, barHeight=15 * MM, quiet=0).drawOn(
                 canvas, 8 * MM, layout.height - 30 * MM)
             canvas.showPage()
         canvas.save()
@@ -60,7 +60,7 @@ def minimal_primitives(labels: Sequence[LabelData], size: str) -> bytes:
         for label in labels:
             ink.text(5 * MM, layout.height - 10 * MM, f"{label.carrier_name} {label.waybill_no}", 10)
             bars, _ = code128_bars(label.waybill_no)
-            ink.gfx.append(bars_ops(bars, 8 * MM, layout.height - 30 * MM, 3 * 72 / 203, 15 * MM))
+            ink.gfx.append(bars_ops(bars, 8 * MM, layout.height - 30 * MM, 3 * DOT, 15 * MM))
             ink.flush(canvas)
             canvas.showPage()
         canvas.save()

@@ -13,6 +13,7 @@ import pytest
 import zxingcpp
 
 from parcelhub.shipping.labels.data import LABEL_SIZES, LabelData, LabelParty
+from parcelhub.shipping.labels.layout import layout_for
 from parcelhub.shipping.labels.preview import rasterize, render_preview_png
 from parcelhub.shipping.labels.render import format_money, format_weight, render_labels
 from parcelhub.shipping.labels.samples import synthetic_labels
@@ -64,10 +65,15 @@ def test_every_page_decodes_to_its_waybill_and_tracking_url(rendered):
     size, pdf = rendered
     images = rasterize(pdf, dpi=203)
     assert len(images) == len(LABELS)
+    stub = layout_for(size).stub
     for label, image in zip(LABELS, images, strict=True):
         found = {(r.format, r.text) for r in zxingcpp.read_barcodes(image)}
         assert (zxingcpp.BarcodeFormat.Code128, label.waybill_no) in found, (size, label.waybill_no, found)
         assert (zxingcpp.BarcodeFormat.QRCode, label.tracking_url) in found, (size, label.tracking_url, found)
+        if stub is not None:  # the sender's receipt below the tear line carries its own readable barcode
+            tear = round((layout_for(size).height - stub.tear_y) * 203 / 72)
+            below = image.crop((0, tear, image.width, image.height))
+            assert [r.text for r in zxingcpp.read_barcodes(below)] == [label.waybill_no], (size, label)
 
 
 def test_page_count_and_size_are_exact(rendered):
@@ -154,6 +160,20 @@ def test_refuses_unknown_sizes_and_empty_batches():
         render_labels([PLAIN], size="100x100")
     with pytest.raises(ValueError, match="no labels"):
         render_labels([])
+
+
+def test_a_waybill_number_code128_cannot_carry_is_refused_not_misprinted():
+    for bad in ("", "SF123中"):
+        with pytest.raises(ValueError, match="Code128"):
+            render_labels([dataclasses.replace(PLAIN, waybill_no=bad)])
+
+
+def test_unusual_text_still_renders():
+    odd = dataclasses.replace(PLAIN, tracking_url="", sort_code="", hub="", items_summary="",
+                              recipient=LabelParty("😀王", "13800000000", "北京市朝阳区\n建国路1号\t2楼"))
+    text = page_texts(render_labels([odd]))[0]
+    assert "北京市朝阳区 建国路1号 2楼" in text
+    assert {r.text for r in zxingcpp.read_barcodes(rasterize(render_labels([odd]))[0])} == {PLAIN.waybill_no}
 
 
 def test_print_time_is_shown_in_china_time():

@@ -31,7 +31,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 FONT_NAME = "WenQuanYiMicroHei"
 FONT_PATH = os.environ.get("PARCELHUB_LABEL_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
 MM = 72 / 25.4          # points per millimetre
-DOT = 72 / 203          # one dot of a 203 dpi thermal printer, in points
+DOT = MM / 8            # one dot of a "203 dpi" thermal printer head: 8 dots/mm, so 0.125 mm
 ELLIPSIS = "…"
 
 Align = Literal["left", "center", "right"]
@@ -347,6 +347,8 @@ def code128_bars(value: str) -> tuple[str, int]:
     unit wide per module and one unit high from the origin, and the number of modules (no quiet zones)."""
     barcode = Code128(value, quiet=0)
     barcode.validate()
+    if not value or barcode.validated != value:  # reportlab drops what Code128 cannot carry
+        raise ValueError(f"waybill number {value!r} cannot be printed as a Code128 barcode")
     encoded: list[int] = barcode.encode()
     symbols = _code128_symbols()
     return "".join([symbols[v] for v in encoded]), 11 * len(encoded) + 2

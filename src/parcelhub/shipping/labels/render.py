@@ -260,6 +260,8 @@ def _party(ink: PageInk, box: Box, name: str, phone: str, address: str, *, name_
 
 
 def _qr(ink: PageInk, box: Box, url: str) -> None:
+    if not url:
+        return
     dark = qr_matrix(url)
     n = dark.shape[0]
     caption = 8.5
@@ -269,15 +271,17 @@ def _qr(ink: PageInk, box: Box, url: str) -> None:
         module = int(module / DOT) * DOT
     side = n * module
     x = round((box.x + (box.w - side) / 2) / DOT) * DOT
-    y = box.y + caption + (box.h - caption - side) / 2
+    y = round((box.y + caption + (box.h - caption - side) / 2) / DOT) * DOT  # page sizes are whole dots
     ink.gfx.append(qr_ops(dark, x, y, module))
 
 
 def _stub(ink: PageInk, stub: Stub, t: _Texts, bars: str, modules: int) -> None:
     head, recipient, sender, info = stub.head, stub.recipient, stub.sender, stub.info
-    half = Box(head.x + head.w * 0.42, head.y, head.w * 0.58, head.h)
-    _barcode(ink, half, bars, modules, t.waybill, dots=(2,), text_size=7.5)
-    left_w = head.w * 0.42 - 2 * PAD
+    # the receipt's barcode gets scanned at drop-off too: as wide (3-dot bars) as the head allows
+    split = 0.36
+    right = Box(head.x + head.w * split, head.y, head.w * (1 - split), head.h)
+    _barcode(ink, right, bars, modules, t.waybill, dots=(3, 2), text_size=7.5)
+    left_w = head.w * split - 2 * PAD
     ink.fit(head.x + PAD, head.top - 13, t.carrier, 11, left_w, min_size=7, bold=True)
     ink.fit(head.x + PAD, head.top - 23, t.service, 7.5, left_w, min_size=6)
 
