@@ -42,6 +42,7 @@ demo: install
 
 bench: install
 	$(VENV)/bin/python bench/rates.py
+	$(VENV)/bin/python bench/labels.py
 
 lint: install
 	$(VENV)/bin/ruff check .

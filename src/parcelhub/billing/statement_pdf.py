@@ -8,7 +8,6 @@ The layout is a fixed grid of rows, which makes the page count a simple function
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import io
 import math
 
@@ -16,15 +15,14 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from parcelhub.billing.models import TransactionKind
 from parcelhub.billing.statements import Statement, next_month
+from parcelhub.core.fonts import CJK_FONT_NAME, cjk_font
 from parcelhub.core.money import format_fen
 
-FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc"
-FONT = "WenQuanYiMicroHei"
+FONT = CJK_FONT_NAME
 
 MARGIN = 40
 ROW_HEIGHT = 13
@@ -40,9 +38,8 @@ COLUMNS = ((MARGIN, 64, False, False), (106, 128, False, True), (236, 44, False,
            (282, 158, False, True), (440, 55, True, False), (500, 55, True, False))
 
 
-@functools.cache
 def register_font() -> str:
-    pdfmetrics.registerFont(TTFont(FONT, FONT_PATH, subfontIndex=0))
+    cjk_font()
     return FONT
 
 
