@@ -43,5 +43,5 @@ def render_preview_png(pdf_bytes: bytes, *, page: int = 0, dpi: float = 203) -> 
     finally:
         document.close()
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")  # optimize=True: 4% smaller, 5× slower
     return out.getvalue()
