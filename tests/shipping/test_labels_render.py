@@ -92,6 +92,7 @@ def test_the_cjk_font_is_embedded_truetype_never_a_cid_font(rendered):
     _, pdf = rendered
     truetype = re.findall(rb"/BaseFont /([A-Z]{6}\+WenQuanYiMicroHei-\d+)", pdf)
     assert truetype, "no WenQuanYi subset"
+    assert len(re.findall(rb"/BaseFont", pdf)) == len(truetype)  # no other font, not even an unused one
     assert pdf.count(b"/FontFile2") == len(set(truetype))  # every subset carries its glyphs
     assert b"/Type0" not in pdf and b"STSong" not in pdf and b"UniGB" not in pdf
 

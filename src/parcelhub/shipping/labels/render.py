@@ -35,6 +35,7 @@ from parcelhub.shipping.labels.pdfops import (
     bars_ops,
     clean_text,
     code128_bars,
+    label_font,
     qr_matrix,
     qr_ops,
 )
@@ -92,7 +93,9 @@ def binary_streams() -> Iterator[None]:
 
 def new_label_canvas(buffer: io.BytesIO, layout: Layout) -> Canvas:
     """A canvas with pages of the layout's size, compressed (use inside binary_streams())."""
-    canvas = Canvas(buffer, pagesize=(layout.width, layout.height), pageCompression=1)
+    # initial font: else reportlab lists a never-used, non-embedded Helvetica that preflight checks flag
+    canvas = Canvas(buffer, pagesize=(layout.width, layout.height), pageCompression=1,
+                    initialFontName=label_font().fontName, initialFontSize=10)
     canvas.setTitle("电子面单")
     canvas.setCreator("ParcelHub")
     return canvas
