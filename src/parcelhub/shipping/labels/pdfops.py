@@ -15,7 +15,6 @@ from __future__ import annotations
 import codecs
 import functools
 import math
-import os
 import sys
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -25,11 +24,12 @@ from typing import Any, Literal
 import numpy as np
 import zxingcpp
 from reportlab.graphics.barcode.code128 import Code128
-from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-FONT_NAME = "WenQuanYiMicroHei"
-FONT_PATH = os.environ.get("PARCELHUB_LABEL_FONT", "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc")
+from parcelhub.core.fonts import CJK_FONT_NAME, CJK_FONT_PATH, FontMissing, cjk_font  # noqa: F401 (re-exported)
+
+FONT_NAME = CJK_FONT_NAME
+FONT_PATH = CJK_FONT_PATH
 MM = 72 / 25.4          # points per millimetre
 DOT = MM / 8            # one dot of a "203 dpi" thermal printer head: 8 dots/mm, so 0.125 mm
 ELLIPSIS = "…"
@@ -37,18 +37,9 @@ ELLIPSIS = "…"
 Align = Literal["left", "center", "right"]
 
 
-class FontMissing(RuntimeError):
-    """The CJK TrueType font is not installed (scripts/system-deps.sh installs fonts-wqy-microhei)."""
-
-
-@functools.cache
 def label_font() -> TTFont:
-    """The embedded (subset) CJK TrueType font, registered with reportlab once per process."""
-    if not os.path.exists(FONT_PATH):
-        raise FontMissing(f"{FONT_PATH} not found: run scripts/system-deps.sh (Debian fonts-wqy-microhei)")
-    font = TTFont(FONT_NAME, FONT_PATH, subfontIndex=0)
-    pdfmetrics.registerFont(font)
-    return font
+    """The embedded (subset) CJK TrueType font: the process-wide one of core.fonts, shared with every PDF."""
+    return cjk_font()
 
 
 # --- measuring and line breaking ---------------------------------------------------------------------------
