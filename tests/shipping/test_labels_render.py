@@ -187,3 +187,12 @@ def test_money_and_weight_formats():
         "¥0.00", "¥0.05", "¥12.50", "¥1,234.50", "¥1,000,000.00", "-¥12.50"]
     assert [format_weight(g) for g in (80, 377, 1000, 1250, 18_461)] == [
         "0.08kg", "0.377kg", "1kg", "1.25kg", "18.461kg"]
+
+
+def test_reportlab_global_stream_setting_is_put_back():
+    from reportlab import rl_config
+
+    before = rl_config.useA85
+    render_labels([PLAIN])
+    assert rl_config.useA85 == before
+    assert b"/ASCII85Decode" not in render_labels([PLAIN])  # page streams are plain Flate
