@@ -4,9 +4,18 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from parcelhub.accounts.models import Merchant, MerchantRole, OperatorRole, User
 from parcelhub.accounts.services import api_key_create
+
+
+@pytest.fixture(autouse=True)
+def english_by_default():
+    """A request in Chinese leaves Chinese active in the thread; each test starts from English again."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 def make_merchant(name: str, email: str) -> tuple[Merchant, User]:

@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parcelhub.core.ids import id_factory
 
@@ -148,7 +149,7 @@ class Wallet(models.Model):
 
 
 class RechargeStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
+    PENDING = "pending", pgettext_lazy("payment", "Pending")
     PAID = "paid", _("Paid")
     FAILED = "failed", _("Failed")
 

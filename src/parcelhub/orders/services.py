@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from parcelhub.accounts.models import Merchant
 from parcelhub.core import clock
@@ -27,8 +28,10 @@ __all__ = ["ItemInput", "RecipientInput", "order_cancel", "order_create", "order
 
 
 def duplicate_order(source: str, external_id: str) -> DomainError:
+    with translation.override("en"):  # the English message names the source in English, whatever is active
+        source_en = str(Order.Source(source).label)
     return DomainError("duplicate_order",
-                       f"An order {external_id} from {Order.Source(source).label} already exists.",
+                       f"An order {external_id} from {source_en} already exists.",
                        f"来自{_SOURCE_ZH[source]}的订单 {external_id} 已存在。", status=409,
                        details={"source": source, "external_id": external_id})
 

@@ -8,7 +8,7 @@ from parcelhub.geo.models import Region
 from parcelhub.geo.regions_data import load_regions
 from parcelhub.orders.models import Order
 from parcelhub.simulation.accounts_world import DEMO_PASSWORD, build_people
-from tests.browser.conftest import browser, log_in, page  # noqa: F401  (fixtures)
+from tests.browser.conftest import log_in
 from tests.orders.files import export
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -21,7 +21,7 @@ def people(transactional_db):
     build_people()
 
 
-def test_merchant_imports_an_export_and_searches_the_list(page, live_server, people, tmp_path):  # noqa: F811
+def test_merchant_imports_an_export_and_searches_the_list(page, live_server, people, tmp_path):
     content, filename = export("douyin", "xlsx")
     upload = tmp_path / filename
     upload.write_bytes(content)
