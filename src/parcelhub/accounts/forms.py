@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from parcelhub.accounts.models import ApiKey, Industry
+from parcelhub.accounts.models import ApiKey, Industry, Merchant
 
 
 class SignupForm(forms.Form):
@@ -28,3 +28,14 @@ class EmailLoginForm(AuthenticationForm):
 class ApiKeyForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=60)
     mode = forms.ChoiceField(label=_("Mode"), choices=ApiKey.Mode.choices, initial=ApiKey.Mode.TEST)
+
+
+class ShippingSettingsForm(forms.Form):
+    origin = forms.CharField(label=_("Default shipping origin"), max_length=200,
+                             help_text=_("The address parcels leave from; couriers come here for pickups"))
+    contact_name = forms.CharField(label=_("Sender name on labels"), max_length=60)
+    phone = forms.CharField(label=_("Sender phone on labels"), max_length=20)
+    label_size = forms.ChoiceField(label=_("Label size"), choices=Merchant._meta.get_field("label_size").choices)
+    privacy_waybills = forms.BooleanField(
+        label=_("Privacy waybills"), required=False,
+        help_text=_("Print the recipient's name and phone masked (张*, 138****8000)"))

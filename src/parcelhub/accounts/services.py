@@ -68,3 +68,23 @@ def api_key_revoke(*, key: ApiKey, actor: User | None) -> ApiKey:
             audit(action="api_key.revoke", actor=actor, merchant=key.merchant, target=key)
     key.refresh_from_db()
     return key
+
+
+def merchant_update_shipping(*, merchant: Merchant, origin_region, origin_address: str, contact_name: str,
+                             phone: str, label_size: str, privacy_waybills: bool, actor: User | None) -> Merchant:
+    """The sender on every label and the label preferences; new shipments take them from here."""
+    from parcelhub.geo.parsing import ParseError, normalize_phone
+
+    try:
+        phone = normalize_phone(phone)
+    except ParseError as exc:
+        raise DomainError("phone_invalid", exc.message, exc.message_zh) from exc
+    with transaction.atomic():
+        merchant.origin_region, merchant.origin_address = origin_region, origin_address.strip()
+        merchant.contact_name, merchant.phone = contact_name.strip(), phone
+        merchant.label_size, merchant.privacy_waybills = label_size, privacy_waybills
+        merchant.save(update_fields=["origin_region", "origin_address", "contact_name", "phone", "label_size",
+                                     "privacy_waybills"])
+        audit(action="merchant.update_shipping", actor=actor, merchant=merchant, target=merchant,
+              data={"origin": origin_region.adcode, "label_size": label_size, "privacy": privacy_waybills})
+    return merchant

@@ -25,6 +25,7 @@ urlpatterns = [
         success_url=reverse_lazy("accounts:password_reset_complete")), name="password_reset_confirm"),
     path("password-reset/done", auth_views.PasswordResetCompleteView.as_view(
         template_name="accounts/password_reset_complete.html"), name="password_reset_complete"),
+    path("settings/shipping", views.shipping_settings, name="shipping_settings"),
     path("settings/api-keys", views.api_keys, name="api_keys"),
     path("settings/api-keys/<str:public_id>/revoke", views.api_key_revoke, name="api_key_revoke"),
 ]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from parcelhub.accounts import selectors, services
-from parcelhub.accounts.forms import ApiKeyForm, SignupForm
+from parcelhub.accounts.forms import ApiKeyForm, ShippingSettingsForm, SignupForm
 from parcelhub.accounts.permissions import merchant_required
 from parcelhub.core.errors import DomainError
 from parcelhub.geo.selectors import region_from_text
@@ -65,3 +65,36 @@ def api_key_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     services.api_key_revoke(key=key, actor=request.user)
     messages.success(request, _("The key %(prefix)s… was revoked.") % {"prefix": key.prefix})
     return redirect("accounts:api_keys")
+
+
+@merchant_required
+def shipping_settings(request: HttpRequest) -> HttpResponse:
+    merchant = request.merchant
+    initial = {"origin": _origin_text(merchant), "contact_name": merchant.contact_name, "phone": merchant.phone,
+               "label_size": merchant.label_size, "privacy_waybills": merchant.privacy_waybills}
+    form = ShippingSettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            region, detail = region_from_text(data["origin"])
+            services.merchant_update_shipping(
+                merchant=merchant, origin_region=region, origin_address=detail, contact_name=data["contact_name"],
+                phone=data["phone"], label_size=data["label_size"], privacy_waybills=data["privacy_waybills"],
+                actor=request.user)
+        except DomainError as exc:
+            form.add_error("phone" if exc.code == "phone_invalid" else "origin", exc.localized())
+        else:
+            messages.success(request, _("Shipping settings saved. New labels use them."))
+            return redirect("accounts:shipping_settings")
+    return render(request, "accounts/shipping_settings.html", {"form": form})
+
+
+def _origin_text(merchant) -> str:
+    if merchant.origin_region is None:
+        return ""
+    names, node = [], merchant.origin_region
+    while node is not None:
+        names.append(node.name)
+        node = node.parent
+    parts = list(reversed(names))
+    return "".join(p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1]) + merchant.origin_address

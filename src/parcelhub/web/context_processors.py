@@ -24,6 +24,7 @@ MERCHANT_NAV = (
     NavItem(_("Shipments"), "shipping:shipment_list"),
     NavItem(_("Pickups"), "shipping:pickup_list"),
     NavItem(_("Wallet"), "billing:wallet"),
+    NavItem(_("Settings"), "accounts:shipping_settings"),
     NavItem(_("API keys"), "accounts:api_keys"),
 )
 
