@@ -218,7 +218,7 @@ def _book_first_accepting(shipment: Shipment, candidates: list[Quote], actor):
         except CarrierRefused as exc:
             if exc.code not in _TRY_NEXT_SERVICE or index == len(candidates) - 1:
                 raise
-            logger.info("%s refused %s (%s); trying the next service", quote.carrier, shipment.public_id, exc.code)
+            logger.debug("%s refused %s (%s); trying the next service", quote.carrier, shipment.public_id, exc.code)
     raise AssertionError("unreachable: candidates is never empty")
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import template
 
 from parcelhub.core.money import format_fen
+from parcelhub.rating.reasons import PRICE_LINES
 
 register = template.Library()
 
@@ -20,3 +21,9 @@ def kg(grams: int | None) -> str:
         return "—"
     text = f"{grams / 1000:.3f}".rstrip("0").rstrip(".")
     return f"{text} kg"
+
+
+@register.filter
+def price_line(code: str) -> str:
+    """A price line's code in words: {{ "remote_surcharge"|price_line }} -> Remote-area surcharge."""
+    return str(PRICE_LINES.get(code, code))
