@@ -38,7 +38,7 @@ def test_wallet_page_shows_balance_transactions_lines_and_statements(console_a, 
     assert response.status_code == 200
     html = response.content.decode()
     assert '<strong id="balance">¥185.58</strong>' in html
-    assert "shp_a1" in html and "杭州 → 乌鲁木齐" in html and "fuel_surcharge" in html and "¥4.42" in html
+    assert "shp_a1" in html and "杭州 → 乌鲁木齐" in html and "Fuel surcharge" in html and "¥4.42" in html
     assert reverse("billing:statement_download", kwargs={"month": "2027-03", "fmt": "pdf"}) in html
     assert reverse("billing:statement_download", kwargs={"month": "2027-02", "fmt": "csv"}) in html
     assert "carrier_payable" not in html and "¥11.00" not in html  # the platform's cost stays private
