@@ -3,11 +3,8 @@ and a pickup slot is never overbooked. Needs PostgreSQL (SQLite serialises write
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from parcelhub.carriers.adapters import CarrierRefused
 from parcelhub.carriers.adapters.sandbox import PICKUP_CAPACITY, SandboxNetwork
@@ -17,6 +14,7 @@ from parcelhub.geo.models import Region
 from parcelhub.geo.regions_data import load_regions
 from tests.carriers.test_sandbox_pickups import at, pickup
 from tests.carriers.test_sandbox_world import freeze, make_world, waybill_request
+from tests.concurrency import in_threads
 
 pytestmark = [
     pytest.mark.postgres,
@@ -30,27 +28,6 @@ def world(transactional_db, monkeypatch) -> SandboxNetwork:
     load_regions(Region)   # a transactional test starts after another one's flush
     freeze(monkeypatch)
     return make_world()
-
-
-def in_threads(count: int, work: Callable[[int], object]) -> list[object]:
-    results: list[object] = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as exc:  # the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_concurrent_waybills_get_distinct_numbers(world):

@@ -3,11 +3,8 @@ shipped, never both. Needs PostgreSQL (SQLite serialises writers anyway)."""
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from parcelhub.core.errors import DomainError
 from parcelhub.geo.models import Region
@@ -20,6 +17,7 @@ from parcelhub.orders.services import (
     order_create,
     orders_mark_shipped,
 )
+from tests.concurrency import in_threads
 from tests.conftest import make_merchant
 
 pytestmark = [
@@ -35,27 +33,6 @@ WANG = RecipientInput(name="王芳", phone="13857100001", address="浙江省杭�
 def merchant(transactional_db):
     load_regions(Region)   # a transactional test starts after another one's flush
     return make_merchant("义乌小商品有限公司", "owner@a.example")[0]
-
-
-def in_threads(count: int, work: Callable[[int], object]) -> list[object]:
-    results: list[object] = [None] * count
-    barrier = threading.Barrier(count)
-
-    def run(index: int) -> None:
-        try:
-            barrier.wait()
-            results[index] = work(index)
-        except Exception as exc:  # the test inspects what each thread got
-            results[index] = exc
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_one_marketplace_order_is_created_once(merchant):

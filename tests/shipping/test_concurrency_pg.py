@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from parcelhub.accounts.models import Merchant
 from parcelhub.billing.models import LedgerEntry
@@ -16,6 +14,7 @@ from parcelhub.geo.models import Region
 from parcelhub.geo.regions_data import load_regions
 from parcelhub.shipping import services
 from parcelhub.shipping.models import Shipment
+from tests.concurrency import in_threads
 from tests.rating.world import build_small_world
 from tests.shipping.conftest import fund
 
@@ -42,27 +41,9 @@ def drafts(transactional_db):
 
 def test_exactly_the_affordable_purchases_succeed(drafts):
     merchant, shipments = drafts
-    outcomes: list[str] = []
-    lock = threading.Lock()
-    start = threading.Barrier(BUYERS)
-
-    def buy(shipment):
-        try:
-            start.wait()
-            services.shipment_buy(shipment=shipment, service_key="zto.standard")
-            outcome = "bought"
-        except InsufficientFunds:
-            outcome = "402"
-        finally:
-            connections.close_all()
-        with lock:
-            outcomes.append(outcome)
-
-    threads = [threading.Thread(target=buy, args=(s,)) for s in shipments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    outcomes = in_threads(BUYERS, lambda i: services.shipment_buy(shipment=shipments[i], service_key="zto.standard"))
+    outcomes = ["402" if isinstance(o, InsufficientFunds) else "bought" if isinstance(o, Shipment) else o
+                for o in outcomes]
 
     assert sorted(outcomes).count("bought") == AFFORDABLE
     assert outcomes.count("402") == BUYERS - AFFORDABLE
