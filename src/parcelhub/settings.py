@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "parcelhub.orders",
     "parcelhub.shipping",
     "parcelhub.billing",
+    "parcelhub.tracking",
     "parcelhub.web",
     "parcelhub.simulation",
 ]

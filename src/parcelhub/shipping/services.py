@@ -33,6 +33,8 @@ from parcelhub.rating.types import Parcel, Quote, RatingInputs
 from parcelhub.shipping.labels.render import render_labels
 from parcelhub.shipping.models import Pickup, Shipment
 from parcelhub.shipping.selectors import label_data_for
+from parcelhub.tracking.services import IncomingEvent, tracking_ingest, tracking_start
+from parcelhub.tracking.status import Status
 
 logger = logging.getLogger("parcelhub.shipping")
 
@@ -236,6 +238,7 @@ def shipment_buy(*, shipment: Shipment, service_key: str | None = None, rule: st
             candidates = purchase_candidates(shipment_quotes(locked, inputs), service_key=service_key, rule=rule)
             quote, waybill = _book_first_accepting(locked, candidates, actor)
             _record_purchase(locked, quote, waybill)
+            tracking_start(shipment=locked)
             if render_label:
                 render_labels([label_data_for(locked)], size=locked.label_size)
             if locked.order_id:
@@ -264,6 +267,9 @@ def shipment_void(*, shipment: Shipment, actor=None) -> Shipment:
             wallet_refund(reference=locked.public_id, reason="void", actor=actor)
         locked.status, locked.voided_at = Shipment.Status.VOIDED, clock.now()
         locked.save(update_fields=["status", "voided_at"])
+        tracking_ingest(events=[IncomingEvent(
+            carrier=locked.carrier_code, waybill_no=locked.waybill_no, occurred_at=locked.voided_at,
+            status=Status.CANCELLED, description="面单已作废，运单取消 (label voided)", source="platform")])
         if locked.order_id:
             from parcelhub.orders.services import order_reopen
 

@@ -1,0 +1,146 @@
+"""Writes for tracking: start tracking a bought label, and ingest carrier events in batches.
+
+Ingesting is the hot path (pushes arrive by the thousand): one query finds the shipments, one finds the
+events already stored, one bulk insert stores the new ones, one bulk update moves the statuses — whatever the
+batch size. Status changes are announced with the `status_changed` signal inside the same transaction, so
+whatever a receiver writes (the notification outbox) commits or rolls back with the change itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.dispatch import Signal
+
+from parcelhub.core import clock
+from parcelhub.tracking.models import Tracking, TrackingEvent
+from parcelhub.tracking.status import Status, next_status
+
+# Sent with `changes: list[StatusChange]` inside the ingest transaction.
+status_changed = Signal()
+
+FIRST_POLL_AFTER = dt.timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class IncomingEvent:
+    carrier: str
+    waybill_no: str
+    occurred_at: dt.datetime
+    status: Status
+    description: str
+    location: str = ""
+    raw_code: str = ""
+    exception_kind: str = ""
+    source: str = "sandbox"
+
+    def dedupe_key(self) -> str:
+        text = f"{self.carrier}|{self.waybill_no}|{self.occurred_at.isoformat()}|{self.raw_code}|{self.description}"
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    tracking_id: int
+    shipment_id: int
+    old: Status
+    new: Status
+    exception_kind: str
+    occurred_at: dt.datetime
+    description: str
+
+
+@dataclass
+class IngestResult:
+    received: int = 0
+    stored: int = 0
+    duplicates: int = 0
+    unknown: list[tuple[str, str]] = field(default_factory=list)   # (carrier, waybill) we do not track
+    changes: list[StatusChange] = field(default_factory=list)
+
+
+def tracking_start(*, shipment) -> Tracking:
+    """Called when a label is bought: the parcel exists for the carrier from now on."""
+    tracking, _ = Tracking.objects.update_or_create(
+        shipment=shipment,
+        defaults={"carrier_code": shipment.carrier_code, "waybill_no": shipment.waybill_no,
+                  "status": Status.CREATED, "progress": Status.CREATED, "status_changed_at": clock.now(),
+                  "next_poll_at": clock.now() + FIRST_POLL_AFTER, "stopped_at": None},
+    )
+    return tracking
+
+
+def _locked_trackings(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Tracking]:
+    query = Q()
+    for carrier, waybill in pairs:
+        query |= Q(carrier_code=carrier, waybill_no=waybill)
+    rows = Tracking.objects.select_for_update().filter(query).order_by("pk") if pairs else []
+    return {(t.carrier_code, t.waybill_no): t for t in rows}
+
+
+def _apply(tracking: Tracking, events: list[TrackingEvent]) -> StatusChange | None:
+    """Move one tracking through its new events in event-time order; the net change, if any."""
+    old = Status(tracking.status)
+    for event in sorted(events, key=lambda e: e.occurred_at):
+        if tracking.last_event_at is not None and event.occurred_at < tracking.last_event_at:
+            continue  # late: it joins the timeline but never moves the status
+        tracking.last_event_at = event.occurred_at
+        moved = next_status(Status(tracking.status), Status(tracking.progress), Status(event.status))
+        if moved is None:
+            continue
+        tracking.status, tracking.progress = moved
+        tracking.exception_kind = event.exception_kind if moved[0] == Status.EXCEPTION else ""
+        tracking.status_changed_at = event.occurred_at
+        if moved[0] == Status.PICKED_UP and tracking.picked_up_at is None:
+            tracking.picked_up_at = event.occurred_at
+        if moved[0] == Status.DELIVERED:
+            tracking.delivered_at = event.occurred_at
+        last = event
+    if Status(tracking.status) == old:
+        return None
+    return StatusChange(tracking_id=tracking.pk, shipment_id=tracking.shipment_id, old=old,
+                        new=Status(tracking.status), exception_kind=tracking.exception_kind,
+                        occurred_at=last.occurred_at, description=last.description)
+
+
+def tracking_ingest(*, events: Sequence[IncomingEvent]) -> IngestResult:
+    """Store new events (duplicates ignored), move statuses forward, announce the changes."""
+    result = IngestResult(received=len(events))
+    with transaction.atomic():
+        trackings = _locked_trackings({(e.carrier, e.waybill_no) for e in events})
+        keys = {e.dedupe_key(): e for e in events}
+        seen = set(TrackingEvent.objects.filter(dedupe_key__in=list(keys)).values_list("dedupe_key", flat=True))
+        fresh: dict[int, list[TrackingEvent]] = defaultdict(list)
+        rows = []
+        for key, event in keys.items():
+            tracking = trackings.get((event.carrier, event.waybill_no))
+            if tracking is None:
+                result.unknown.append((event.carrier, event.waybill_no))
+                continue
+            if key in seen:
+                continue
+            row = TrackingEvent(tracking=tracking, occurred_at=event.occurred_at, status=event.status,
+                                exception_kind=event.exception_kind, raw_code=event.raw_code[:32],
+                                description=event.description[:300], location=event.location[:100],
+                                source=event.source, dedupe_key=key)
+            rows.append(row)
+            fresh[tracking.pk].append(row)
+        TrackingEvent.objects.bulk_create(rows, ignore_conflicts=True)
+        result.stored = len(rows)
+        result.duplicates = result.received - result.stored - len(result.unknown)
+        touched = [t for t in trackings.values() if t.pk in fresh]
+        for tracking in touched:
+            change = _apply(tracking, fresh[tracking.pk])
+            if change is not None:
+                result.changes.append(change)
+        Tracking.objects.bulk_update(touched, ["status", "progress", "exception_kind", "last_event_at",
+                                               "status_changed_at", "picked_up_at", "delivered_at"])
+        if result.changes:
+            status_changed.send(sender=Tracking, changes=result.changes)
+    return result
