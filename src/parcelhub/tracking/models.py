@@ -74,3 +74,120 @@ class TrackingEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.status} {self.description}"
+
+
+class TrackingIssue(models.Model):
+    """A parcel that needs attention (超时未揽收, 超时未更新, failed delivery, waiting in a locker, returning),
+    listed on the merchant's exception board until resolved."""
+
+    class Kind(models.TextChoices):
+        NOT_PICKED_UP = "not_picked_up", _("Not picked up within 24 hours")
+        NO_UPDATE = "no_update", _("No update for 48 hours in transit")
+        DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+        LOCKER_WAITING = "locker_waiting", _("Waiting in a locker over 48 hours")
+        RETURNING = "returning", _("Returning to sender")
+
+    class Action(models.TextChoices):
+        REMIND_CARRIER = "remind_carrier", _("Remind the carrier")
+        CONTACT_CONSIGNEE = "contact_consignee", _("Contact the consignee")
+        RESHIP = "reship", _("Reship")
+        DISMISS = "dismiss", _("Dismiss")
+
+    tracking = models.ForeignKey(Tracking, on_delete=models.CASCADE, related_name="issues")
+    merchant = models.ForeignKey("accounts.Merchant", on_delete=models.CASCADE, related_name="tracking_issues")
+    kind = models.CharField(max_length=24, choices=Kind.choices)
+    detail = models.CharField(max_length=200, blank=True)
+    opened_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    action = models.CharField(max_length=24, choices=Action.choices, blank=True)
+    action_note = models.CharField(max_length=200, blank=True)
+    acted_by = models.ForeignKey("accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    acted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_at", "-id"]
+        indexes = [models.Index(fields=["merchant", "resolved_at", "-opened_at"])]
+        constraints = [models.UniqueConstraint(fields=["tracking", "kind"], condition=models.Q(resolved_at=None),
+                                               name="tracking_issue_one_open_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.tracking_id}"
+
+
+class MarketingBlock(models.Model):
+    """Something a merchant shows consignees on the tracking page and in notifications: a product
+    recommendation or a coupon."""
+
+    class Kind(models.TextChoices):
+        PRODUCT = "product", _("Product recommendation")
+        COUPON = "coupon", _("Coupon")
+
+    merchant = models.ForeignKey("accounts.Merchant", on_delete=models.CASCADE, related_name="marketing_blocks")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    title = models.CharField(_("title"), max_length=80)
+    text = models.CharField(_("text"), max_length=200, blank=True)
+    image_url = models.URLField(_("image URL"), blank=True)
+    link_url = models.URLField(_("link"), blank=True)
+    price_fen = models.BigIntegerField(_("price (fen)"), null=True, blank=True)
+    coupon_code = models.CharField(_("coupon code"), max_length=32, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TrackingPageDesign(models.Model):
+    """A merchant's branding of the public tracking page."""
+
+    merchant = models.OneToOneField("accounts.Merchant", on_delete=models.CASCADE, related_name="tracking_page")
+    display_name = models.CharField(_("shop name"), max_length=60, blank=True)
+    logo_url = models.URLField(_("logo URL"), blank=True)
+    primary_color = models.CharField(_("main colour"), max_length=7, default="#0f6fde")
+    accent_color = models.CharField(_("accent colour"), max_length=7, default="#ff7a00")
+    shop_url = models.URLField(_("shop link"), blank=True)
+    headline = models.CharField(_("headline"), max_length=120, blank=True)
+    show_recommendations = models.BooleanField(default=True)
+    show_coupon = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.display_name or str(self.merchant)
+
+
+class TrackingClick(models.Model):
+    """A consignee's click on the tracking page, attributed to merchant, parcel and block."""
+
+    merchant = models.ForeignKey("accounts.Merchant", on_delete=models.CASCADE, related_name="tracking_clicks")
+    shipment = models.ForeignKey("shipping.Shipment", on_delete=models.CASCADE, related_name="tracking_clicks")
+    block = models.ForeignKey(MarketingBlock, null=True, blank=True, on_delete=models.SET_NULL, related_name="clicks")
+    target = models.CharField(max_length=16)          # product | coupon | shop
+    clicked_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["merchant", "clicked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.target} {self.shipment_id}"
+
+
+class NpsResponse(models.Model):
+    """A consignee's answer to "how likely are you to recommend …" after delivery, one per parcel."""
+
+    merchant = models.ForeignKey("accounts.Merchant", on_delete=models.CASCADE, related_name="nps_responses")
+    shipment = models.OneToOneField("shipping.Shipment", on_delete=models.CASCADE, related_name="nps")
+    carrier_code = models.CharField(max_length=16, db_index=True)
+    score = models.PositiveSmallIntegerField()
+    comment = models.CharField(max_length=500, blank=True)
+    channel = models.CharField(max_length=16, default="page")   # page | notification
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(score__lte=10), name="nps_score_0_to_10")]
+
+    def __str__(self) -> str:
+        return f"{self.score} {self.shipment_id}"
