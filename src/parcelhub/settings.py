@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "parcelhub.shipping",
     "parcelhub.billing",
     "parcelhub.tracking",
+    "parcelhub.notify",
     "parcelhub.web",
     "parcelhub.simulation",
 ]

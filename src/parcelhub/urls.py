@@ -18,4 +18,6 @@ urlpatterns = [
     # shipping (shipments, pickups) and billing (wallet, operator wallets) spell out their own paths.
     path("", include("parcelhub.shipping.urls")),
     path("", include("parcelhub.billing.urls")),
+    path("", include("parcelhub.tracking.urls")),
+    path("", include("parcelhub.notify.urls")),
 ]

@@ -1,0 +1,1 @@
+"""Signal receivers: status changes become outbox rows in the same transaction (filled in by notify)."""
