@@ -148,3 +148,11 @@ def test_merchant_b_gets_404_on_a_shipment_of_a_and_nothing_changes(api_a, api_b
     assert Shipment.objects.get().status == "purchased"
     assert balance(funded) == 10_000 - 800
     assert api_b.get("/api/v1/shipments").json() == []
+
+
+def test_list_paging_is_validated(api_a, funded):
+    post(api_a, "/api/v1/shipments", AD_HOC)
+    post(api_a, "/api/v1/shipments", {**AD_HOC, "reference": "T-1002"})
+    assert [s["reference"] for s in api_a.get("/api/v1/shipments?limit=1&offset=1").json()] == ["T-1001"]
+    assert api_a.get("/api/v1/shipments?offset=-1").status_code == 422
+    assert api_a.get("/api/v1/shipments?limit=500").status_code == 422

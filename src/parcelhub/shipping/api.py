@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.http import HttpResponse
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 from pydantic import model_validator
 
 from parcelhub.accounts.auth import merchant_auth
@@ -177,11 +177,11 @@ def shipment_create(request, body: ShipmentIn):
 
 
 @router.get("/shipments", response=list[ShipmentOut], summary="Shipments, newest first")
-def shipment_list(request, status: str | None = None, limit: int = 50, offset: int = 0):
+def shipment_list(request, status: str | None = None, limit: int = Query(50, ge=1, le=200),
+                  offset: int = Query(0, ge=0)):
     qs = selectors.shipments_for(request.auth.merchant).select_related("order", "pickup")
     if status:
         qs = qs.filter(status=status)
-    limit = max(1, min(limit, 200))
     return [shipment_payload(s) for s in qs[offset:offset + limit]]
 
 
