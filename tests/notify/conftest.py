@@ -40,7 +40,7 @@ class Receiver:
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_POST(self):  # noqa: N802 (http.server's naming)
                 length = int(self.headers.get("Content-Length", 0))
-                receiver.requests.append({"headers": dict(self.headers), "body": self.rfile.read(length),
+                receiver.requests.append({"headers": self.headers, "body": self.rfile.read(length),
                                           "path": self.path})
                 code = receiver.codes.pop(0) if receiver.codes else 200
                 self.send_response(code)
