@@ -400,31 +400,11 @@ class SandboxNetwork:
     def fetch_tracking(self, *, carrier: str, waybill_no: str) -> list[TrackingEvent]:
         """The waybill's events up to now: its creation, then (once collected) its journey as
         `sandbox_tracking.journey` tells it, or its cancellation."""
-        from parcelhub.carriers.adapters.sandbox_tracking import journey
+        from parcelhub.carriers.adapters.sandbox_tracking import place_names, waybill_events
 
         self._check_carrier(carrier)
         row = SandboxWaybill.objects.filter(carrier=carrier, waybill_no=waybill_no).first()
         if row is None:
             return []
         now = clock.now()
-        origin_city, destination_city = _city_code(row.origin_code), _city_code(row.destination_code)
-        names = {code: (name, short) for code, name, short in Region.objects.filter(
-            adcode__in=[origin_city, destination_city]).values_list("adcode", "name", "short_name")}
-        origin_name, origin_short = names.get(origin_city, ("", ""))
-        events = [TrackingEvent(waybill_no, row.created_at, "created", "商家已打印电子面单，等待快递员揽收",
-                                origin_name)]
-        collected = collected_at(row, now)
-        if collected is not None:
-            destination_name = names.get(destination_city, ("", ""))[0]
-            for step in journey(carrier=carrier, waybill_no=waybill_no, origin_code=row.origin_code,
-                                destination_code=row.destination_code, collected_at=collected,
-                                origin_city=origin_name, destination_city=destination_name,
-                                origin_hub=hub_name(carrier, origin_short) if origin_short else "",
-                                destination_hub=row.hub):
-                if step.occurred_at > now:
-                    break
-                events.append(TrackingEvent(waybill_no, step.occurred_at, step.code, step.description,
-                                            step.location))
-        if row.cancelled_at is not None:
-            events.append(TrackingEvent(waybill_no, row.cancelled_at, "cancelled", "电子面单已取消", ""))
-        return sorted(events, key=lambda e: e.occurred_at)
+        return waybill_events(row, collected=collected_at(row, now), names=place_names([row]), now=now)

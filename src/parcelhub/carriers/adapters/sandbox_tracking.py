@@ -46,6 +46,11 @@ import zlib
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from parcelhub.carriers.adapters.base import TrackingEvent
+from parcelhub.carriers.adapters.sandbox import _city_code
+from parcelhub.carriers.adapters.sandbox_routing import hub_name
+from parcelhub.carriers.sandbox_models import SandboxWaybill
+from parcelhub.geo.models import Region
 from parcelhub.simulation.carriers_world import CAPITALS, distance_km
 from parcelhub.tracking.status import ExceptionKind, Status
 
@@ -53,7 +58,7 @@ CHINA = ZoneInfo("Asia/Shanghai")
 UTC = dt.UTC
 
 __all__ = ["CNY", "PROFILES", "REMOTE", "CarrierProfile", "JourneyEvent", "event_code", "journey",
-           "season_factor"]
+           "place_names", "season_factor", "waybill_events"]
 
 
 @dataclass(frozen=True)
@@ -257,3 +262,35 @@ def journey(*, carrier: str, waybill_no: str, origin_code: str, destination_code
         add(t, Status.DELIVERED, f"快件已签收，签收人：{rng.choice(_SIGNERS)}，如有疑问请联系派件员【{courier}】",
             destination_city)
     return events
+
+
+# --- a sandbox waybill's events ------------------------------------------------------------------------------
+
+
+def place_names(rows: list[SandboxWaybill]) -> dict[str, tuple[str, str]]:
+    """City adcode -> (name, short name) for the origins and destinations of these waybills, in one query."""
+    codes = {_city_code(c) for row in rows for c in (row.origin_code, row.destination_code)}
+    return {code: (name, short) for code, name, short in
+            Region.objects.filter(adcode__in=codes).values_list("adcode", "name", "short_name")}
+
+
+def waybill_events(row: SandboxWaybill, *, collected: dt.datetime | None, names: dict[str, tuple[str, str]],
+                   now: dt.datetime) -> list[TrackingEvent]:
+    """What the carrier shows for this waybill at `now`: its creation, the journey from `collected` on (None:
+    nobody collected it), its cancellation."""
+    origin_name, origin_short = names.get(_city_code(row.origin_code), ("", ""))
+    no = row.waybill_no
+    events = [TrackingEvent(no, row.created_at, "created", "商家已打印电子面单，等待快递员揽收", origin_name)]
+    if collected is not None:
+        destination_name = names.get(_city_code(row.destination_code), ("", ""))[0]
+        for step in journey(carrier=row.carrier, waybill_no=no, origin_code=row.origin_code,
+                            destination_code=row.destination_code, collected_at=collected,
+                            origin_city=origin_name, destination_city=destination_name,
+                            origin_hub=hub_name(row.carrier, origin_short) if origin_short else "",
+                            destination_hub=row.hub):
+            if step.occurred_at > now:
+                break
+            events.append(TrackingEvent(no, step.occurred_at, step.code, step.description, step.location))
+    if row.cancelled_at is not None and row.cancelled_at <= now:
+        events.append(TrackingEvent(no, row.cancelled_at, "cancelled", "电子面单已取消", ""))
+    return sorted(events, key=lambda e: e.occurred_at)

@@ -14,6 +14,7 @@ from parcelhub.simulation.billing_world import build_wallets
 from parcelhub.simulation.carriers_world import build_carriers_and_cards
 from parcelhub.simulation.orders_world import build_orders
 from parcelhub.simulation.shipping_world import build_shipment_history
+from parcelhub.simulation.tracking_world import build_tracking_history
 
 
 class Command(BaseCommand):
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                 counts |= build_wallets(merchants=merchants, today=clock.today())
                 counts |= build_orders(merchants=merchants, today=clock.today(), count_per_merchant=100)
                 counts |= build_shipment_history(merchants=merchants, today=clock.today())
+                counts |= build_tracking_history(merchants=merchants, today=clock.today())
             counts.pop("balances_fen", None)
             summary = ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items()
                                 if not name.endswith("_created"))
