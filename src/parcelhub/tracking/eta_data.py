@@ -92,16 +92,40 @@ class Eta:
 
 def quote_eta(*, carrier: str, origin: str, destination: str, transit_days: int | None,
               today: dt.date | None = None) -> Eta | None:
-    """At quote time: days from buying the label today, from history; else the rate card's transit days."""
+    """At quote time: days from buying the label today, from the carrier's history; else the rate card's
+    transit days. Other carriers' history (the model's last fallback) is used only without a rate card."""
     today = today or local_date(clock.now())
     estimate = models().from_purchase.estimate(carrier, province(origin), province(destination))
-    if estimate is not None:
+    if estimate is not None and not (estimate.basis == "all" and transit_days):
         earliest, latest = estimate.dates(today)
         return Eta(earliest, latest, "history", estimate.low, estimate.high)
     if transit_days:
         day = today + dt.timedelta(days=transit_days)
         return Eta(day, day, "rate_card", transit_days, transit_days)
     return None
+
+
+def quote_etas(request, quotes, *, merchant=None) -> dict[str, Eta]:
+    """Delivery estimates for the eligible quotes of one rating request (a rating.quoting.ParcelRequest),
+    keyed by service ("zto.standard")."""
+    from parcelhub.rating import quoting
+
+    eligible = [q for q in quotes if q.eligible]
+    if not eligible:
+        return {}
+    if request.origin is None or request.origin.is_empty:
+        origin = merchant.origin_region_id if merchant is not None else None
+    else:
+        origin = quoting.resolve_place(request.origin).adcode
+    if origin is None:
+        return {}
+    destination = quoting.resolve_place(request.destination).adcode
+    etas = {}
+    for quote in eligible:
+        eta = quote_eta(carrier=quote.carrier, origin=origin, destination=destination, transit_days=quote.transit_days)
+        if eta is not None:
+            etas[f"{quote.carrier}.{quote.service}"] = eta
+    return etas
 
 
 def tracking_estimate(tracking: Tracking, *, now: dt.datetime | None = None) -> tuple[dt.date, dt.date] | None:
@@ -128,7 +152,7 @@ def tracking_estimate(tracking: Tracking, *, now: dt.datetime | None = None) -> 
         return None
     elapsed = max(0, (today - local_date(start)).days)
     estimate: Estimate | None = model.estimate(carrier, origin, destination, elapsed=elapsed)
-    if estimate is None:
+    if estimate is None or (estimate.basis == "all" and shipment.transit_days):
         if shipment.transit_days:
             day = max(today, local_date(start) + dt.timedelta(days=shipment.transit_days))
             return day, day
