@@ -120,31 +120,34 @@ def test_an_unreachable_endpoint_is_logged_without_a_status_code(merchant_a, shi
 
 
 def test_an_endpoint_failing_ten_times_in_a_row_is_disabled_and_the_merchant_emailed(
-        endpoint, receiver, django_capture_on_commit_callbacks):
-    rows = [services.webhook_test_send(endpoint=endpoint) for _ in range(11)]
-    receiver.codes = [500] * 11
+        endpoint, receiver, clock_at, django_capture_on_commit_callbacks):
+    clock_at(T0)
+    receiver.codes = [500] * 10
     with django_capture_on_commit_callbacks(execute=True):
-        results = [delivery.outbox_deliver(row.pk) for row in rows]
-    assert results == ["pending"] * 10 + ["skipped"]
+        rows = [services.webhook_test_send(endpoint=endpoint) for _ in range(10)]
+    assert [(row.state, row.attempts) for row in rows] == [("pending", 1)] * 10
     endpoint.refresh_from_db()
-    assert (endpoint.is_active, endpoint.consecutive_failures, endpoint.disabled_at is not None) == (False, 10, True)
-    assert Outbox.objects.get(pk=rows[10].pk).skip_reason == "endpoint_disabled"
+    assert (endpoint.is_active, endpoint.consecutive_failures, endpoint.disabled_at) == (False, 10, T0)
     assert len(receiver.requests) == 10
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["owner@a.example"]
     assert mail.outbox[0].subject == f"Webhook endpoint disabled / Webhook 端点已停用: {receiver.url}"
     assert f"/settings/notifications/webhooks/{endpoint.public_id}/" in mail.outbox[0].body
+    clock_at(T0 + dt.timedelta(minutes=1))
+    assert delivery.outbox_sweep() == 10
+    assert set(Outbox.objects.filter(channel="webhook").values_list("state", "skip_reason")) == {
+        ("skipped", "endpoint_disabled")}
+    assert len(receiver.requests) == 10
     with pytest.raises(services.DomainError):
         services.webhook_test_send(endpoint=endpoint)
     services.webhook_endpoint_enable(endpoint=endpoint)
     endpoint.refresh_from_db()
     assert (endpoint.is_active, endpoint.consecutive_failures, endpoint.disabled_at) == (True, 0, None)
+    assert services.webhook_test_send(endpoint=endpoint).state == "sent"
 
 
-def test_a_test_event_is_sent_at_once(endpoint, receiver, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        row = services.webhook_test_send(endpoint=endpoint)
-    row.refresh_from_db()
+def test_a_test_event_is_sent_at_once(endpoint, receiver):
+    row = services.webhook_test_send(endpoint=endpoint)
     assert (row.state, row.attempts) == ("sent", 1)
     body = json.loads(receiver.requests[0]["body"])
     assert (body["type"], body["id"], body["data"]) == (

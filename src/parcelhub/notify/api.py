@@ -66,8 +66,7 @@ def webhook_delete(request, endpoint_id: str):
 
 @router.post("/webhooks/{endpoint_id}/test", response=TestEventOut, summary="Send a test event now")
 def webhook_test(request, endpoint_id: str):
-    """The answer shows how the delivery went when it was sent inline; otherwise it is `pending`."""
+    """Sent during the call: `state` is `sent`, or `pending` with `last_error` (retried with back-off)."""
     endpoint = selectors.endpoint_get(request.auth.merchant, endpoint_id)
     row = services.webhook_test_send(endpoint=endpoint, actor=request.auth.user)
-    row.refresh_from_db()
     return {"event_id": row.public_id, "state": row.state, "attempts": row.attempts, "last_error": row.last_error}

@@ -232,7 +232,7 @@ def webhook_endpoint_enable(*, endpoint: WebhookEndpoint, actor=None) -> Webhook
 
 
 def webhook_test_send(*, endpoint: WebhookEndpoint, actor=None) -> Outbox:
-    """A `test` event to this endpoint, sent at once (after commit) and logged like any other."""
+    """A `test` event to this endpoint, sent now and logged like any other delivery."""
     if endpoint.deleted_at is not None or not endpoint.is_active:
         raise DomainError("webhook_disabled", "Enable the endpoint before sending a test event.",
                           "请先启用该端点再发送测试事件。", status=409)
@@ -245,7 +245,11 @@ def webhook_test_send(*, endpoint: WebhookEndpoint, actor=None) -> Outbox:
                                     body=webhook_body(event_id=event_id, event_type=EVENT_TEST, created=now, data=data),
                                     next_attempt_at=now, created_at=now)
         audit(action="webhook.test", actor=actor, merchant=endpoint.merchant, target=endpoint)
-        enqueue_after_commit([row.pk])
+    # Sent inline, so the merchant sees the answer at once; a failure is retried by the sweeper like any other.
+    from parcelhub.notify.delivery import outbox_deliver
+
+    outbox_deliver(row.pk)
+    row.refresh_from_db()
     return row
 
 

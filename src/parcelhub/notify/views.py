@@ -228,7 +228,6 @@ def webhook_test(request: HttpRequest, public_id: str) -> HttpResponse:
     except DomainError as exc:
         messages.error(request, exc.localized())
     else:
-        row.refresh_from_db()
         messages.success(request, _("Test event %(id)s: %(state)s.") % {"id": row.public_id,
                                                                          "state": row.get_state_display()})
     return redirect("notify:webhook_detail", public_id=public_id)
