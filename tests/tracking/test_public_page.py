@@ -133,6 +133,8 @@ def test_merchant_a_blocks_never_appear_on_merchant_b_parcels(parcel, api_b, mer
 def test_chinese_for_chinese_browsers(parcel):
     html = page(parcel, HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
     assert '<html lang="zh-hans">' in html
+    assert '<h1 class="tp-status" id="status-words">已下单</h1>' in html and "物流轨迹" in html
+    assert "<dt>运单号</dt>" in html and "到达本市" in html
     html_en = page(parcel, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert '<html lang="en">' in html_en and "Tracking history" in html_en
 

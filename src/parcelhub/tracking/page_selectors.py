@@ -14,6 +14,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db.models import Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from parcelhub.carriers.models import Carrier
 from parcelhub.core import clock
@@ -33,6 +34,10 @@ from parcelhub.tracking.status import RANK, Status
 PROGRESS_STEPS = (Status.PICKED_UP, Status.IN_TRANSIT, Status.ARRIVED_AT_DESTINATION_CITY,
                   Status.OUT_FOR_DELIVERY, Status.DELIVERED)
 _STATUS_WORDS = dict(STATUS_CHOICES)
+# Short words under the bar: five of them share a phone's width.
+_STEP_WORDS = {Status.PICKED_UP: _("Picked up"), Status.IN_TRANSIT: _("In transit"),
+               Status.ARRIVED_AT_DESTINATION_CITY: _("In your city"), Status.OUT_FOR_DELIVERY: _("Out for delivery"),
+               Status.DELIVERED: _("Delivered")}
 NPS_SCALE = range(11)
 
 
@@ -89,7 +94,7 @@ class ProgressStep:
 def progress_steps(tracking: Tracking) -> tuple[list[ProgressStep], int]:
     """The main-line steps with the ones reached marked, and the bar's percentage."""
     reached = RANK[Status(tracking.progress)]
-    steps = [ProgressStep(status=step.value, label=str(_STATUS_WORDS[step]), done=RANK[step] <= reached,
+    steps = [ProgressStep(status=step.value, label=str(_STEP_WORDS[step]), done=RANK[step] <= reached,
                           current=False) for step in PROGRESS_STEPS]
     done = [s for s in steps if s.done]
     if done:
