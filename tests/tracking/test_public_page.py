@@ -187,3 +187,26 @@ def test_successful_lookups_do_not_count(parcel):
     for _ in range(LOOKUP_FAILURES_PER_HOUR + 2):
         assert lookup(client, parcel.waybill_no, "8000").status_code == 302
 
+
+
+def test_an_exception_keeps_the_progress_made_and_names_its_kind(parcel):
+    move(parcel, (0, Status.PICKED_UP, "快件已揽收", "义乌市"), (20, Status.OUT_FOR_DELIVERY, "派件中", "杭州市"),
+         (23, Status.EXCEPTION, "收件人拒收", "杭州市"))
+    Tracking.objects.filter(shipment=parcel).update(exception_kind="refused")
+    html = page(parcel)
+    assert '<h1 class="tp-status" id="status-words">Exception: Refused</h1>' in html
+    assert 'aria-valuenow="67"' in html
+    assert '<li class="done current">Out for delivery</li>' in html
+
+
+def test_the_page_query_count_does_not_grow_with_events_or_blocks(parcel, django_assert_num_queries):
+    move(parcel, (0, Status.PICKED_UP, "快件已揽收", "义乌市"))
+    with django_assert_num_queries(6):
+        page(parcel)
+    move(parcel, *[(h, Status.IN_TRANSIT, f"中转 {h}", "金华市") for h in range(1, 11)])
+    for i in range(5):
+        MarketingBlock.objects.create(merchant=parcel.merchant, kind="product", title=f"商品{i}",
+                                      link_url="https://shop.example/")
+    with django_assert_num_queries(6):
+        html = page(parcel)
+    assert html.count('class="tp-product"') == 5
