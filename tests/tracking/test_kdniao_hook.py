@@ -128,3 +128,21 @@ def test_a_problem_state_is_recorded_once(tracked):
     tracking = Tracking.objects.get()
     assert (tracking.status, tracking.exception_kind) == ("exception", "no_update")
     assert list(TrackingEvent.objects.values_list("raw_code", flat=True)) == ["1", "2", "403"]
+
+
+def test_one_waybill_number_at_two_carriers_moves_only_the_pushed_one(tracked):
+    from parcelhub.shipping.models import Shipment
+    from parcelhub.tracking.services import tracking_start
+
+    shipper, waybill = tracked
+    original = Shipment.objects.get()
+    other_carrier = "sf" if original.carrier_code != "sf" else "zto"
+    twin = Shipment.objects.create(
+        merchant=original.merchant, status=Shipment.Status.PURCHASED, sender_name="x", sender_phone="13800138000",
+        sender_region=original.sender_region, recipient_name="y", recipient_phone="13900139000",
+        recipient_region=original.recipient_region, weight_g=1000, carrier_code=other_carrier, waybill_no=waybill)
+    tracking_start(shipment=twin)
+    assert send(push_form(tracked, TRACES)).status_code == 200
+    statuses = dict(Tracking.objects.values_list("carrier_code", "status"))
+    assert statuses == {original.carrier_code: "in_transit", other_carrier: "created"}
+    assert set(TrackingEvent.objects.values_list("tracking__carrier_code", flat=True)) == {original.carrier_code}

@@ -149,7 +149,10 @@ def dumps(data: Any) -> str:
 
 def parse_time(text: str) -> dt.datetime:
     """Kdniao times are Beijing wall-clock, "2026-11-20 09:00:00" (some carriers use slashes)."""
-    naive = dt.datetime.strptime(text.strip().replace("/", "-"), "%Y-%m-%d %H:%M:%S")
+    text = text.strip().replace("/", "-")
+    # fromisoformat is several times faster than strptime; the length check keeps it to exactly this form.
+    naive = dt.datetime.fromisoformat(text) if len(text) == 19 and text[10] == " " else \
+        dt.datetime.strptime(text, "%Y-%m-%d %H:%M:%S")
     return naive.replace(tzinfo=SHANGHAI)
 
 
@@ -288,9 +291,9 @@ def item_events(item: Mapping[str, Any], carrier: str, *, push_time: dt.datetime
     waybill = str(item["LogisticCode"])
     code = _item_code(item)
     item_status = map_code(code)
-    traces = sorted(item.get("Traces") or [], key=lambda t: parse_time(t["AcceptTime"]))
+    traces = sorted(((parse_time(t["AcceptTime"]), t) for t in item.get("Traces") or []), key=lambda pair: pair[0])
     events: list[IncomingEvent] = []
-    for index, trace in enumerate(traces):
+    for index, (occurred_at, trace) in enumerate(traces):
         action = str(trace.get("Action") or "").strip()
         mapped = map_code(action) if action else None
         if mapped is None:
@@ -301,7 +304,7 @@ def item_events(item: Mapping[str, Any], carrier: str, *, push_time: dt.datetime
             else:
                 mapped = (_older_fallback(item_status[0]), "")
         events.append(IncomingEvent(
-            carrier=carrier, waybill_no=waybill, occurred_at=parse_time(trace["AcceptTime"]), status=mapped[0],
+            carrier=carrier, waybill_no=waybill, occurred_at=occurred_at, status=mapped[0],
             exception_kind=mapped[1], description=str(trace.get("AcceptStation") or "")[:300],
             location=str(trace.get("Location") or ""), raw_code=action, source=SOURCE))
     if item_status is not None and item_status[0] == Status.EXCEPTION and not any(
