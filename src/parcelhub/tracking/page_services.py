@@ -1,7 +1,8 @@
-"""Writes for the branded tracking page: clicks, NPS answers, the merchant's design and its marketing blocks.
+"""Writes for the branded tracking page: clicks, NPS answers and the merchant's design.
 
 Clicks are consignee traffic (many per parcel) and are their own record, so they write no audit row; the
-merchant's edits (design, blocks) do.
+merchant's design edits do. Marketing blocks are edited in the notifications settings (notify.services), as
+they appear in notifications too.
 """
 
 from __future__ import annotations
@@ -89,32 +90,3 @@ def page_design_save(*, merchant, actor, **values) -> TrackingPageDesign:
               data={k: v for k, v in values.items()} | {"created": created})
     return design
 
-
-def marketing_block_add(*, merchant, actor, kind: str, title: str, text: str = "", image_url: str = "",
-                        link_url: str = "", price_fen: int | None = None, coupon_code: str = "") -> MarketingBlock:
-    """A product recommendation or coupon for the page (the designer's minimal editor)."""
-    if kind not in MarketingBlock.Kind.values:
-        raise DomainError("invalid_kind", "Unknown block kind.", "未知的模块类型。")
-    if link_url and not _safe_url(link_url):
-        raise DomainError("invalid_link", "Links must start with http:// or https://.", "链接须以 http:// 或 https:// 开头。")
-    if kind == MarketingBlock.Kind.COUPON and not coupon_code:
-        raise DomainError("coupon_code_required", "A coupon needs a code.", "优惠券需要填写券码。")
-    with transaction.atomic():
-        last = MarketingBlock.objects.filter(merchant=merchant).order_by("-position").first()
-        block = MarketingBlock.objects.create(
-            merchant=merchant, kind=kind, title=title, text=text, image_url=image_url, link_url=link_url,
-            price_fen=price_fen, coupon_code=coupon_code, position=(last.position + 1) if last else 0)
-        audit(action="tracking.block_added", actor=actor, merchant=merchant, target=block,
-              data={"kind": kind, "title": title})
-    return block
-
-
-def marketing_block_remove(*, merchant, actor, block_id: int) -> None:
-    """Delete one of the merchant's blocks (clicks keep their count, their block becomes empty)."""
-    with transaction.atomic():
-        block = MarketingBlock.objects.filter(merchant=merchant, pk=block_id).first()
-        if block is None:
-            raise NotFound("block", "模块")
-        audit(action="tracking.block_removed", actor=actor, merchant=merchant, target=block,
-              data={"kind": block.kind, "title": block.title})
-        block.delete()

@@ -18,10 +18,9 @@ from django.views.decorators.http import require_POST
 
 from parcelhub.accounts.models import OperatorRole
 from parcelhub.accounts.permissions import merchant_required, operator_required
-from parcelhub.core.errors import DomainError
 from parcelhub.tracking import page_selectors as selectors
 from parcelhub.tracking import page_services as services
-from parcelhub.tracking.models import MarketingBlock, TrackingPageDesign
+from parcelhub.tracking.models import TrackingPageDesign
 from parcelhub.tracking.status import Status
 
 _colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", gettext_lazy("Enter a colour as #rrggbb."), code="invalid_colour")
@@ -46,17 +45,6 @@ class DesignForm(forms.ModelForm):
 
     def clean_accent_color(self) -> str:
         return self.cleaned_data["accent_color"].lower()
-
-
-class BlockForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("kind"), choices=MarketingBlock.Kind.choices)
-    title = forms.CharField(label=gettext_lazy("title"), max_length=80)
-    text = forms.CharField(label=gettext_lazy("text"), max_length=200, required=False)
-    image_url = forms.URLField(label=gettext_lazy("image URL"), required=False, assume_scheme="https")
-    link_url = forms.URLField(label=gettext_lazy("link"), required=False, assume_scheme="https")
-    price_yuan = forms.DecimalField(label=gettext_lazy("price (yuan)"), required=False, min_value=0,
-                                    max_digits=10, decimal_places=2)
-    coupon_code = forms.CharField(label=gettext_lazy("coupon code"), max_length=32, required=False)
 
 
 def _sample_context(merchant, design: TrackingPageDesign) -> dict:
@@ -84,7 +72,7 @@ def _sample_context(merchant, design: TrackingPageDesign) -> dict:
 
 def _designer_context(request: HttpRequest, form: DesignForm, design: TrackingPageDesign) -> dict:
     return {"form": form, "design": design, "blocks": selectors.blocks_for(request.merchant),
-            "block_form": BlockForm(), **_sample_context(request.merchant, design)}
+            **_sample_context(request.merchant, design)}
 
 
 @merchant_required
@@ -116,34 +104,6 @@ def page_preview(request: HttpRequest) -> HttpResponse:
         value = form.cleaned_data.get(name) if name not in form.errors else getattr(saved, name)
         setattr(design, name, getattr(saved, name) if value is None else value)
     return render(request, "tracking/page/_preview.html", _sample_context(request.merchant, design))
-
-
-@merchant_required
-@require_POST
-def page_block_add(request: HttpRequest) -> HttpResponse:
-    form = BlockForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        price = data.pop("price_yuan")
-        try:
-            services.marketing_block_add(merchant=request.merchant, actor=request.user,
-                                         price_fen=None if price is None else int(price * 100), **data)
-        except DomainError as exc:
-            messages.error(request, exc.localized())
-        else:
-            messages.success(request, _("Block added."))
-    else:
-        messages.error(request, "; ".join(f"{form.fields[f].label if f in form.fields else f}: {' '.join(e)}"
-                                          for f, e in form.errors.items()))
-    return redirect("tracking:page_designer")
-
-
-@merchant_required
-@require_POST
-def page_block_remove(request: HttpRequest, block_id: int) -> HttpResponse:
-    services.marketing_block_remove(merchant=request.merchant, actor=request.user, block_id=block_id)
-    messages.success(request, _("Block removed."))
-    return redirect("tracking:page_designer")
 
 
 @merchant_required

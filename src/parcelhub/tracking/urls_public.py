@@ -13,8 +13,6 @@ urlpatterns = [
     # Merchant console: the page designer and the page's results.
     path("tracking/page/", page_views.page_designer, name="page_designer"),
     path("tracking/page/preview", page_views.page_preview, name="page_preview"),
-    path("tracking/page/blocks/", page_views.page_block_add, name="page_block_add"),
-    path("tracking/page/blocks/<int:block_id>/remove", page_views.page_block_remove, name="page_block_remove"),
     path("tracking/page/results/", page_views.page_results, name="page_results"),
     # Operator: NPS per carrier across merchants.
     path("operator/nps/", page_views.operator_nps, name="operator_nps"),
