@@ -102,3 +102,18 @@ def test_the_sweeper_sends_due_rows_and_frees_stale_claims(pending_sms, shipment
     assert list(Outbox.objects.order_by("pk").values_list("state", "attempts")) == [("sent", 1), ("sent", 2)]
     assert SmsMessage.objects.count() == 2
     assert delivery.outbox_sweep() == 0
+
+
+def test_dead_rows_can_be_queued_again(pending_sms, clock_at):
+    from parcelhub.notify import services
+
+    Outbox.objects.filter(pk=pending_sms.pk).update(state="dead", attempts=8, last_error="RuntimeError: x")
+    clock_at(NOW + 5 * MIN)
+    assert services.outbox_requeue(ids=[pending_sms.pk]) == 1
+    assert delivery.outbox_deliver(pending_sms.pk) == "sent"
+    pending_sms.refresh_from_db()
+    assert (pending_sms.state, pending_sms.attempts) == ("sent", 1)
+
+
+def test_admin_lists_the_outbox(admin_client, pending_sms):
+    assert admin_client.get("/admin/notify/outbox/").status_code == 200

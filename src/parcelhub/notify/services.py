@@ -275,3 +275,13 @@ def endpoint_failure_text() -> int:
     from parcelhub.notify.delivery import endpoint_failure_limit
 
     return endpoint_failure_limit()
+
+
+def outbox_requeue(*, ids: list[int], actor=None) -> int:
+    """Dead rows back to pending with a fresh attempt budget (an operator fixed the cause)."""
+    now = clock.now()
+    with transaction.atomic():
+        count = Outbox.objects.filter(pk__in=ids, state=Outbox.State.DEAD).update(
+            state=Outbox.State.PENDING, attempts=0, next_attempt_at=now, claimed_at=None)
+        audit(action="notify.outbox_requeue", actor=actor, data={"rows": count})
+    return count
