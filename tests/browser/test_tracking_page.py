@@ -103,6 +103,9 @@ def test_designer_preview_follows_the_form(page, live_server, delivered):
     page.wait_for_function("document.querySelector('#preview #shop-name').textContent === '义乌好物 · 旗舰店'")
     page.fill("#id_headline", "双十二全场包邮")
     page.wait_for_function("document.querySelector('#preview #headline').textContent === '双十二全场包邮'")
+    page.check("#preview-delivered")
+    page.wait_for_selector("#preview #nps-form")
+    page.screenshot(path=str(ARTIFACTS / "tracking_designer_delivered_preview.png"), full_page=True)
     page.click("#design-save")
     page.wait_for_selector(".messages li.success")
     assert TrackingPageDesign.objects.get(merchant=delivered.merchant).display_name == "义乌好物 · 旗舰店"

@@ -66,6 +66,15 @@ def test_live_preview_renders_the_unsaved_values(console_a):
     assert TrackingPageDesign.objects.count() == 0
 
 
+def test_preview_of_a_delivered_parcel_shows_the_nps_question_disabled(console_a):
+    html = console_a.post("/tracking/page/preview", {**DESIGN, "preview_state": "delivered"}).content.decode()
+    assert '<h1 class="tp-status" id="status-words">Delivered</h1>' in html
+    assert "How likely are you to recommend 小商品旗舰店 to a friend?" in html
+    assert html.count(" required disabled>") == 11
+    assert "hx-post" not in html and "/nps" not in html      # the preview never posts an answer
+    assert NpsResponse.objects.count() == 0
+
+
 def test_preview_keeps_the_saved_colour_while_a_new_one_is_invalid(console_a, merchant_a):
     TrackingPageDesign.objects.create(merchant=merchant_a[0], primary_color="#123456")
     html = console_a.post("/tracking/page/preview", {**DESIGN, "primary_color": "#12"}).content.decode()

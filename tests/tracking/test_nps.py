@@ -43,6 +43,8 @@ def test_after_delivery_the_page_asks_and_accepts_one_answer(parcel):  # noqa: F
     assert "How likely are you to recommend 义乌小商品有限公司 to a friend?" in html
     assert '<input type="hidden" name="channel" value="page">' in html
     assert 'id="eta"' not in html
+    assert '<p class="tp-eta" id="delivered-at">Signed for on 11-21 23:00</p>' in html
+    assert '<meta name="theme-color" content="#0f6fde">' in html
     response = answer(parcel, "9", "  很快，包装完好  ")
     assert (response.status_code, response["Location"]) == (302, f"/t/{parcel.public_id}#nps")
     row = NpsResponse.objects.get()

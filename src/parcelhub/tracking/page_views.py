@@ -47,26 +47,29 @@ class DesignForm(forms.ModelForm):
         return self.cleaned_data["accent_color"].lower()
 
 
-def _sample_context(merchant, design: TrackingPageDesign) -> dict:
-    """A made-up parcel for the preview: what a consignee of this merchant would see mid-way."""
+def _sample_context(merchant, design: TrackingPageDesign, *, delivered: bool = False) -> dict:
+    """A made-up parcel for the preview: what a consignee of this merchant would see mid-way, or after
+    delivery (with the NPS question)."""
     now = timezone.now()
+    steps_done = [(2, _("Arrived at the delivery station"), "杭州市西湖区"), (20, _("Departed the sorting centre"), "义乌市"),
+                  (26, _("Picked up by the courier"), "义乌市")]
+    if delivered:
+        steps_done.insert(0, (1, _("Delivered, signed for by the recipient"), "杭州市西湖区"))
     events = [SimpleNamespace(occurred_at=now - dt.timedelta(hours=h), description=text, location=place)
-              for h, text, place in ((2, _("Arrived at the delivery station"), "杭州市西湖区"),
-                                     (20, _("Departed the sorting centre"), "义乌市"),
-                                     (26, _("Picked up by the courier"), "义乌市"))]
-    tracking = SimpleNamespace(status=Status.ARRIVED_AT_DESTINATION_CITY,
-                               progress=Status.ARRIVED_AT_DESTINATION_CITY,
+              for h, text, place in steps_done]
+    status = Status.DELIVERED if delivered else Status.ARRIVED_AT_DESTINATION_CITY
+    tracking = SimpleNamespace(status=status, progress=status, delivered_at=events[0].occurred_at if delivered else None,
                                eta_earliest=timezone.localdate() + dt.timedelta(days=1),
                                eta_latest=timezone.localdate() + dt.timedelta(days=2))
     steps, percent = selectors.progress_steps(tracking)
     return {
-        "preview": True, "design": design, "shop_name": design.display_name or merchant.name,
+        "preview": True, "preview_delivered": delivered, "design": design,
+        "shop_name": design.display_name or merchant.name,
         "shipment": SimpleNamespace(public_id="shp_preview", waybill_no="75000000000001"),
-        "tracking": tracking, "status_words": _("Arrived in the destination city"), "steps": steps,
-        "percent": percent, "is_delivered": False, "events": events, "carrier_name": _("Sample Express"),
-        "recipient_name": "张*", "recipient_phone": "138****8000",
-        "blocks": selectors.page_blocks(merchant, design), "nps": None,
-        "nps_scale": selectors.NPS_SCALE,
+        "tracking": tracking, "status_words": _("Delivered") if delivered else _("Arrived in the destination city"),
+        "steps": steps, "percent": percent, "is_delivered": delivered, "events": events,
+        "carrier_name": _("Sample Express"), "recipient_name": "张*", "recipient_phone": "138****8000",
+        "blocks": selectors.page_blocks(merchant, design), "nps": None, "nps_scale": selectors.NPS_SCALE,
     }
 
 
@@ -103,7 +106,8 @@ def page_preview(request: HttpRequest) -> HttpResponse:
         # A field still being typed (an invalid colour) keeps its saved value in the preview.
         value = form.cleaned_data.get(name) if name not in form.errors else getattr(saved, name)
         setattr(design, name, getattr(saved, name) if value is None else value)
-    return render(request, "tracking/page/_preview.html", _sample_context(request.merchant, design))
+    delivered = request.POST.get("preview_state") == "delivered"
+    return render(request, "tracking/page/_preview.html", _sample_context(request.merchant, design, delivered=delivered))
 
 
 @merchant_required
