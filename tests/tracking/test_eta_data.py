@@ -141,3 +141,19 @@ def test_rates_api_adds_etas(api_a, world, merchant_a):
         "sf.standard": {"earliest": "2026-11-24", "latest": "2026-11-24", "basis": "rate_card"},
     }
     assert [r["transit_days"] for r in body["rates"]] == [2, 1]
+
+
+def test_a_bulk_load_of_deliveries_refits_the_model_the_same_day(world, merchant_a):
+    from parcelhub.tracking.services import StatusChange
+
+    delivered_history(merchant_a[0], "zto", ZTO_DAYS)
+    first = eta_data.models()
+
+    def delivered(count):
+        return [StatusChange(tracking_id=0, shipment_id=0, old=Status.OUT_FOR_DELIVERY, new=Status.DELIVERED,
+                             exception_kind="", occurred_at=NOW, description="") for _ in range(count)]
+
+    eta_data._on_status_changed(sender=Tracking, changes=delivered(30))
+    assert eta_data.models() is first                       # 30 new deliveries: not yet
+    eta_data._on_status_changed(sender=Tracking, changes=delivered(1))
+    assert eta_data.models() is not first

@@ -59,9 +59,11 @@ class _Models:
     day: dt.date
     from_pickup: EtaModel
     from_purchase: EtaModel
+    delivered_since: int = 0     # deliveries seen by this process since the fit
 
 
 _cache: _Models | None = None
+REFIT_AFTER = 30
 
 
 def reset() -> None:
@@ -178,6 +180,12 @@ def tracking_eta_refresh(*, trackings: list[Tracking], now: dt.datetime | None =
 @receiver(status_changed, dispatch_uid="tracking.eta_on_status_change")
 def _on_status_changed(sender, changes, **kwargs) -> None:
     ids = [change.tracking_id for change in changes]
+    if _cache is not None:
+        # A bulk load of history (the demo, an import) would otherwise leave the day's model fitted on its
+        # first batch: refit once the deliveries seen since the fit reach a tenth of the history.
+        _cache.delivered_since += sum(change.new == Status.DELIVERED for change in changes)
+        if _cache.delivered_since > max(REFIT_AFTER, _cache.from_pickup.size // 10):
+            reset()
     with transaction.atomic():
         trackings = list(Tracking.objects.filter(pk__in=ids).select_related("shipment"))
         tracking_eta_refresh(trackings=trackings)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.dispatch import receiver
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
@@ -22,6 +23,7 @@ from parcelhub.core.audit import audit
 from parcelhub.core.errors import DomainError
 from parcelhub.shipping.models import Shipment
 from parcelhub.tracking.models import Tracking, TrackingIssue
+from parcelhub.tracking.services import status_changed
 from parcelhub.tracking.status import Status
 
 Kind = TrackingIssue.Kind
@@ -110,6 +112,13 @@ def issues_detect(*, now: dt.datetime | None = None, trackings: Iterable[int] | 
             created = TrackingIssue.objects.bulk_create(rows, ignore_conflicts=True)
             result.opened += len(created)
     return result
+
+
+@receiver(status_changed, dispatch_uid="tracking.issues_on_status_change")
+def _detect_on_status_change(sender, changes, **kwargs) -> None:
+    """A failed delivery or a return shows on the board at once, and issues a scan clears close at once; the
+    time-based kinds still wait for the periodic scan."""
+    issues_detect(trackings=[change.tracking_id for change in changes])
 
 
 @db_periodic_task(crontab(minute="*/15"))
