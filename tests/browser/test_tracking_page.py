@@ -73,7 +73,15 @@ def test_consignee_follows_a_recommendation_and_rates_then_merchant_sees_it(brow
 
         consignee.click("text=加厚帆布托特包 大容量")
         consignee.wait_for_url("**/t/?from=bag")
-        consignee.go_back()
+        # The target here is the lookup page: find the parcel again by waybill number and phone digits.
+        consignee.fill("#waybill_no", delivered.waybill_no)
+        consignee.fill("#phone_last4", "1234")
+        consignee.click("#lookup-form button[type=submit]")
+        consignee.wait_for_selector("#lookup-error")
+        consignee.screenshot(path=str(ARTIFACTS / "tracking_lookup_mobile.png"), full_page=True)
+        consignee.fill("#phone_last4", "8000")
+        consignee.click("#lookup-form button[type=submit]")
+        consignee.wait_for_url(f"**/t/{delivered.public_id}")
         consignee.wait_for_selector("#nps-form")
         consignee.click("label[for=nps-9]")
         consignee.fill("#nps-comment", "送货很快，包装完好")
