@@ -117,8 +117,9 @@ def _send_sms(row: Outbox, now: dt.datetime) -> None:
 
 
 def _send_email(row: Outbox) -> None:
-    if row.event_type.startswith("shipment.") and _suppressed(row):
-        raise channels.Skip(_suppressed(row))
+    reason = _suppressed(row) if row.event_type.startswith("shipment.") else ""
+    if reason:
+        raise channels.Skip(reason)
     channels.email_send(to=row.recipient, subject=row.subject, text=row.body, html=row.html)
 
 
