@@ -24,7 +24,7 @@ from parcelhub.tracking.services import tracking_ingest
 BATCH = 250
 
 
-def build_tracking_history(*, merchants: Sequence[Merchant], today: dt.date) -> dict:
+def build_tracking_history(*, merchants: Sequence[Merchant], today: dt.date) -> dict[str, int]:
     now = clock.now()
     pending = list(Tracking.objects.filter(shipment__merchant__in=list(merchants), last_event_at__isnull=True,
                                            stopped_at__isnull=True, shipment__purchased_at__date__lt=today)
