@@ -117,3 +117,14 @@ def test_dead_rows_can_be_queued_again(pending_sms, clock_at):
 
 def test_admin_lists_the_outbox(admin_client, pending_sms):
     assert admin_client.get("/admin/notify/outbox/").status_code == 200
+
+
+def test_finished_rows_are_purged_after_the_retention_period(pending_sms, shipment, clock_at):
+    assert delivery.outbox_deliver(pending_sms.pk) == "sent"
+    move(shipment, Status.OUT_FOR_DELIVERY, 3)  # still pending: kept whatever its age
+    clock_at(NOW + dt.timedelta(days=90))
+    assert delivery.outbox_purge() == 0
+    clock_at(NOW + dt.timedelta(days=90, seconds=1))
+    assert delivery.outbox_purge() == 1
+    assert list(Outbox.objects.values_list("state", flat=True)) == ["pending"]
+    assert SmsMessage.objects.get().outbox_id is None  # the SMS log outlives the outbox row

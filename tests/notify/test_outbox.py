@@ -57,3 +57,35 @@ def test_an_exception_texts_the_consignee_and_emails_the_merchant(shipment, djan
 def test_statuses_without_a_channel_write_nothing(shipment):
     move(shipment, Status.IN_TRANSIT)  # in transit: no SMS, no email by default, no webhook endpoint
     assert Outbox.objects.count() == 0
+
+
+def test_the_outbox_is_written_with_a_fixed_number_of_queries_whatever_the_batch(
+        api_a, funded):  # noqa: F811 (the imported fixtures)
+    import datetime as dt
+
+    from parcelhub.notify import services
+    from parcelhub.shipping.models import Shipment
+    from parcelhub.tracking.services import IncomingEvent, tracking_ingest
+    from tests.shipping.conftest import AD_HOC_BODY, post
+
+    services.webhook_endpoint_create(merchant=funded, url="https://erp.example/hook",
+                                     events=["shipment.status_changed"])
+    for _ in range(3):
+        post(api_a, "/api/v1/shipments", {**AD_HOC_BODY, "buy": {"rule": "cheapest"}})
+    shipments = list(Shipment.objects.order_by("pk"))
+    at = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+
+    def ingest(batch, status):
+        return tracking_ingest(events=[IncomingEvent(carrier=s.carrier_code, waybill_no=s.waybill_no, occurred_at=at,
+                                                     status=status, description="x") for s in batch])
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as one:
+        ingest(shipments[:1], Status.PICKED_UP)
+    with CaptureQueriesContext(connection) as two:
+        ingest(shipments[1:], Status.PICKED_UP)
+    assert len(one) == len(two)
+    assert Outbox.objects.filter(channel="sms").count() == 3
+    assert Outbox.objects.filter(channel="webhook").count() == 3

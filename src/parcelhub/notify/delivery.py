@@ -193,3 +193,12 @@ def outbox_sweep(*, limit: int = SWEEP_BATCH) -> int:
         if outbox_deliver(row_id) is not None:
             sent += 1
     return sent
+
+
+def outbox_purge(*, older_than: dt.timedelta | None = None) -> int:
+    """Finished rows (sent, skipped, dead) older than the retention period go, with their webhook log."""
+    days = int(getattr(settings, "NOTIFY_RETENTION_DAYS", 90))
+    cutoff = clock.now() - (older_than or dt.timedelta(days=days))
+    finished = [Outbox.State.SENT, Outbox.State.SKIPPED, Outbox.State.DEAD]
+    deleted, _ = Outbox.objects.filter(state__in=finished, created_at__lt=cutoff).delete()
+    return deleted

@@ -3,7 +3,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from parcelhub.notify.delivery import outbox_deliver, outbox_sweep
+from parcelhub.notify.delivery import outbox_deliver, outbox_purge, outbox_sweep
 
 
 @db_task()
@@ -17,3 +17,9 @@ def deliver_outbox(ids: list[int]) -> None:
 def sweep_outbox() -> int:
     """Every minute: retries that are due, and rows whose after-commit task never ran."""
     return outbox_sweep()
+
+
+@db_periodic_task(crontab(hour="4", minute="23"))
+def purge_outbox() -> int:
+    """Nightly: finished messages older than NOTIFY_RETENTION_DAYS (90) and their delivery log."""
+    return outbox_purge()
