@@ -184,3 +184,20 @@ def test_lane_scores_need_a_pricing_or_support_role(client, operator_factory, co
     client.force_login(operator_factory(OperatorRole.MARKETING))
     assert client.get("/operator/lanes/").status_code == 403
     assert console_a.get("/operator/lanes/").status_code == 403
+
+
+def test_board_query_count_does_not_grow_with_issues(console_a, api_a, parcels, at):
+    at["now"] = T0 + 31 * HOUR
+    issues_detect()
+    console_a.post(f"/tracking/exceptions/{TrackingIssue.objects.get(kind='not_picked_up').pk}/act",
+                   {"action": "remind_carrier"})
+    with CaptureQueriesContext(connection) as few:
+        assert console_a.get("/tracking/exceptions/").status_code == 200
+    for index in range(3):
+        shipment = buy(api_a, f"客户{index}")
+        ingest(shipment, 3, Status.PICKED_UP)
+        ingest(shipment, 30, Status.EXCEPTION, "包裹破损", kind="damaged")
+    with CaptureQueriesContext(connection) as many:
+        page = console_a.get("/tracking/exceptions/").content.decode()
+    assert page.count("<tr data-issue=") == 5
+    assert len(many) == len(few)
