@@ -44,9 +44,13 @@ class Receiver:
                                           "path": self.path})
                 code = receiver.codes.pop(0) if receiver.codes else 200
                 self.send_response(code)
+                if 300 <= code < 400:
+                    self.send_header("Location", "/elsewhere")
                 self.send_header("Content-Type", "text/plain")
                 self.end_headers()
                 self.wfile.write(b"ok" if code < 300 else b"nope")
+
+            do_GET = do_POST  # noqa: N815 (a followed redirect would arrive as a GET)
 
             def log_message(self, *args):
                 pass

@@ -60,7 +60,7 @@ def test_statuses_without_a_channel_write_nothing(shipment):
 
 
 def test_the_outbox_is_written_with_a_fixed_number_of_queries_whatever_the_batch(
-        api_a, funded):  # noqa: F811 (the imported fixtures)
+        api_a, funded):
     import datetime as dt
 
     from parcelhub.notify import services

@@ -160,3 +160,11 @@ def test_deleted_endpoints_get_nothing_more(endpoint, receiver, shipment):
     assert deliver_due() == ["skipped"]
     assert Outbox.objects.get(channel="webhook").skip_reason == "endpoint_deleted"
     assert receiver.requests == []
+
+
+def test_redirects_are_failures_not_followed(endpoint, receiver, shipment):
+    receiver.codes = [302]
+    move(shipment, Status.PICKED_UP)
+    assert deliver_due() == ["pending"]
+    assert WebhookDelivery.objects.get().status_code == 302
+    assert [r["path"] for r in receiver.requests] == ["/hooks/parcelhub"]
