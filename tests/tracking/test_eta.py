@@ -79,3 +79,13 @@ def test_calibration_on_a_known_distribution_is_near_80_percent():
     # 1–2 days would hold 97 %.
     assert result.per_carrier == {"sf": (216, 150), "yto": (263, 211), "zto": (255, 208)}
     assert (result.tested, result.inside) == (734, 569)
+
+
+def test_calibration_of_the_conditional_interval():
+    # 2 days for 10 parcels, 3 for 15, 5 for 5 in training; held out: one of each, and one delivered in 1 day.
+    train = samples("zto", ZJ, XJ, [(2, 10), (3, 15), (5, 5)])
+    test = samples("zto", ZJ, XJ, [(1, 1), (2, 1), (3, 1), (5, 1)])
+    assert (calibrate(train, test, min_samples=5).tested, calibrate(train, test, min_samples=5).inside) == (4, 2)
+    # After 2 days: the 1-day parcel is not counted; remaining 0/1/3 days with the interval 0–1 (25 of 30).
+    after_two = calibrate(train, test, min_samples=5, elapsed=2)
+    assert (after_two.tested, after_two.inside, after_two.per_carrier) == (3, 2, {"zto": (3, 2)})

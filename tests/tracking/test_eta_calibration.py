@@ -20,7 +20,11 @@ def test_calibration_report(world, merchant_a):
     assert out.getvalue().splitlines() == [
         "delivered parcels: 90, holdout 20%, seed 3, minimum group size 30", "",
         "from pickup (after events): 14/17 inside = 82.4%", "  zto          14/17     82.4%", "",
-        "from label purchase (quote time): 14/17 inside = 82.4%", "  zto          14/17     82.4%"]
+        "from label purchase (quote time): 14/17 inside = 82.4%", "  zto          14/17     82.4%", "",
+        # Every parcel took 2 days or more: after 1 or 2 days all are still on the way, and the remaining
+        # intervals (1–2, then 0–1 days) hold the same parcels.
+        "remaining days, 1 day(s) after pickup: 14/17 inside = 82.4%", "  zto          14/17     82.4%", "",
+        "remaining days, 2 day(s) after pickup: 14/17 inside = 82.4%", "  zto          14/17     82.4%"]
 
 
 def test_holdout_must_be_a_share(world):

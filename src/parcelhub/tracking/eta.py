@@ -119,16 +119,21 @@ class Calibration:
         return self.inside / self.tested if self.tested else 0.0
 
 
-def calibrate(train: Sequence[Sample], test: Sequence[Sample], *, min_samples: int = MIN_SAMPLES) -> Calibration:
-    """Share of held-out deliveries whose transit days fall inside the interval fitted on `train`."""
+def calibrate(train: Sequence[Sample], test: Sequence[Sample], *, min_samples: int = MIN_SAMPLES,
+              elapsed: int = 0) -> Calibration:
+    """Share of held-out deliveries whose transit days fall inside the interval fitted on `train`; with
+    `elapsed`, of the held-out parcels still on their way after that many days, the share whose remaining
+    days fall inside the conditional interval."""
     model = EtaModel(train, min_samples=min_samples)
     tested, inside = 0, 0
     per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for s in test:
-        estimate = model.estimate(s.carrier, s.origin, s.destination)
+        if s.days < elapsed:
+            continue
+        estimate = model.estimate(s.carrier, s.origin, s.destination, elapsed=elapsed)
         if estimate is None:
             continue
-        hit = estimate.low <= s.days <= estimate.high
+        hit = estimate.low <= s.days - elapsed <= estimate.high
         tested += 1
         inside += hit
         per[s.carrier][0] += 1

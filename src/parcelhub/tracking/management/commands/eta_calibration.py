@@ -28,6 +28,10 @@ class Command(BaseCommand):
                               ("from label purchase (quote time)", data.from_purchase)):
             train, test = split(samples, holdout, seed=seed)
             self._report(name, calibrate(train, test, min_samples=min_samples))
+        train, test = split(data.from_pickup, holdout, seed=seed)
+        for days in (1, 2):
+            self._report(f"remaining days, {days} day(s) after pickup",
+                         calibrate(train, test, min_samples=min_samples, elapsed=days))
 
     def _report(self, name: str, result: Calibration) -> None:
         self.stdout.write(f"\n{name}: {result.inside}/{result.tested} inside = {result.coverage:.1%}")
