@@ -131,3 +131,9 @@ def test_reset_returns_to_the_default(merchant_a):
                            body="谢谢", marketing_block=None)
     services.template_reset(merchant=merchant_a[0], status="delivered", channel="sms", language="zh")
     assert MessageTemplate.objects.count() == 0
+
+
+def test_a_line_emptied_by_an_empty_value_is_dropped():
+    text = "Parcel {waybill_no} is now {status}.\n{exception}\n\nTracking: {tracking_url}"
+    assert rendering.fill(text, {"waybill_no": "ZT1", "status": "delivered", "exception": "",
+                                 "tracking_url": "u"}) == "Parcel ZT1 is now delivered.\n\nTracking: u"

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 
 from parcelhub.notify import services
-from parcelhub.notify.models import Outbox, SmsMessage, WebhookDelivery, WebhookEndpoint
+from parcelhub.notify.models import NotifySettings, Outbox, SmsMessage, WebhookDelivery, WebhookEndpoint
 
 
 @admin.register(Outbox)
@@ -40,3 +40,13 @@ class SmsMessageAdmin(admin.ModelAdmin):
     list_display = ["merchant", "phone", "provider", "sent_at"]
     search_fields = ["phone", "merchant__name"]
     readonly_fields = [f.name for f in SmsMessage._meta.fields]
+
+
+@admin.register(NotifySettings)
+class NotifySettingsAdmin(admin.ModelAdmin):
+    """Operators set a merchant's monthly SMS quota here (empty: NOTIFY_SMS_MONTHLY_QUOTA)."""
+
+    list_display = ["merchant", "language", "sms_monthly_quota", "updated_at"]
+    search_fields = ["merchant__name"]
+    fields = ["merchant", "language", "sms_monthly_quota", "rules"]
+    raw_id_fields = ["merchant"]

@@ -109,7 +109,13 @@ def validate(*texts: str) -> None:
 
 
 def fill(text: str, values: dict[str, str]) -> str:
-    return _TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    """Substitute placeholders; a line left empty only by empty values (no exception) is dropped."""
+    lines = []
+    for line in text.split("\n"):
+        filled = _TOKEN.sub(lambda m: values.get(m.group(1), m.group(0)), line)
+        if filled.strip() or not line.strip():
+            lines.append(filled)
+    return "\n".join(lines)
 
 
 def _price(fen: int | None) -> str:
