@@ -75,6 +75,10 @@ def tracking_start(*, shipment) -> Tracking:
     return tracking
 
 
+STATE_FIELDS = ("status", "progress", "exception_kind", "last_event_at", "status_changed_at", "picked_up_at",
+                "delivered_at")
+
+
 def _locked_trackings(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Tracking]:
     # Two IN lists on the (carrier_code, waybill_no) index instead of one OR term per pair: building and
     # compiling a hundred OR'ed Q objects cost more than the query. The IN lists match a superset only when
@@ -82,9 +86,9 @@ def _locked_trackings(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Trac
     # in pk order) and left out of the answer.
     if not pairs:
         return {}
-    rows = Tracking.objects.select_for_update().filter(
-        carrier_code__in={carrier for carrier, _ in pairs}, waybill_no__in={waybill for _, waybill in pairs},
-    ).order_by("pk")
+    rows = (Tracking.objects.select_for_update().only("shipment_id", "carrier_code", "waybill_no", *STATE_FIELDS)
+            .filter(carrier_code__in={carrier for carrier, _ in pairs}, waybill_no__in={waybill for _, waybill in pairs})
+            .order_by("pk"))
     return {(t.carrier_code, t.waybill_no): t for t in rows if (t.carrier_code, t.waybill_no) in pairs}
 
 
@@ -113,36 +117,36 @@ def _apply(tracking: Tracking, events: list[TrackingEvent]) -> StatusChange | No
                         occurred_at=last.occurred_at, description=last.description)
 
 
-STATE_FIELDS = ("status", "progress", "exception_kind", "last_event_at", "status_changed_at", "picked_up_at",
-                "delivered_at")
-
-
 def _save_states(trackings: list[Tracking]) -> None:
-    """What bulk_update(trackings, STATE_FIELDS) does, in one statement on PostgreSQL (UPDATE … FROM VALUES)
-    and one executemany elsewhere.
+    """What bulk_update(trackings, STATE_FIELDS) does: on PostgreSQL one UPDATE … FROM unnest(arrays) — one
+    short statement whatever the batch size, so the driver's query conversion is cached — and one
+    executemany UPDATE elsewhere.
 
     bulk_update builds a CASE WHEN per field and row, and resolving those expressions cost ten times the
     rest of an ingest (bench/tracking.py)."""
     if not trackings:
         return
     quote = connection.ops.quote_name
+    table, pk = quote(Tracking._meta.db_table), Tracking._meta.pk
     fields = [Tracking._meta.get_field(name) for name in STATE_FIELDS]
-    pk = Tracking._meta.pk
-    rows = [[f.get_db_prep_save(getattr(t, f.attname), connection) for f in fields] for t in trackings]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             columns = [pk, *fields]
-            casts = ", ".join(f"%s::{f.db_type(connection)}" for f in columns)
-            sql = (f"UPDATE {quote(Tracking._meta.db_table)} AS t SET "
+            # Plain str (not the Status enum) and aware datetimes: what the array columns are cast to.
+            arrays = [[t.pk for t in trackings]] + [
+                [getattr(t, f.attname) if f.get_internal_type() == "DateTimeField" else str(getattr(t, f.attname))
+                 for t in trackings] for f in fields]
+            sql = (f"UPDATE {table} AS t SET "
                    + ", ".join(f"{quote(f.column)} = v.{quote(f.column)}" for f in fields)
-                   + f" FROM (VALUES {', '.join([f'({casts})'] * len(rows))}) AS v("
+                   + " FROM unnest(" + ", ".join(f"%s::{f.db_type(connection)}[]" for f in columns) + ") AS v("
                    + ", ".join(quote(f.column) for f in columns)
                    + f") WHERE t.{quote(pk.column)} = v.{quote(pk.column)}")
-            cursor.execute(sql, [value for t, row in zip(trackings, rows, strict=True) for value in (t.pk, *row)])
+            cursor.execute(sql, arrays)
         else:
             assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-            cursor.executemany(f"UPDATE {quote(Tracking._meta.db_table)} SET {assignments} WHERE {quote(pk.column)} = %s",
-                               [[*row, t.pk] for t, row in zip(trackings, rows, strict=True)])
+            cursor.executemany(f"UPDATE {table} SET {assignments} WHERE {quote(pk.column)} = %s",
+                               [[f.get_db_prep_save(getattr(t, f.attname), connection) for f in fields] + [t.pk]
+                                for t in trackings])
 
 
 def tracking_ingest(*, events: Sequence[IncomingEvent]) -> IngestResult:
