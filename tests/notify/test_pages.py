@@ -156,3 +156,19 @@ def test_sms_log_lists_this_merchants_messages(console_a, console_b, shipment, d
     assert page.count("<td>13800138000</td>") == 3
     assert "3 / 1000" in page
     assert "13800138000" not in console_b.get("/settings/notifications/sms/").content.decode()
+
+
+def test_all_messages_page_shows_states_and_reasons(console_a, console_b, merchant_a, shipment,
+                                                    django_assert_max_num_queries):
+    services.blacklist_add(merchant=merchant_a[0], phone="13800138000")
+    move(shipment, Status.PICKED_UP)
+    move(shipment, Status.EXCEPTION, 2, kind="lost")
+    for pk in Outbox.objects.values_list("pk", flat=True):
+        delivery.outbox_deliver(pk)
+    with django_assert_max_num_queries(8):
+        page = console_a.get("/settings/notifications/messages/").content.decode()
+    assert page.count("blacklisted") == 2
+    assert page.count('<span class="tag cheapest">Sent</span>') == 1   # the email to the owner
+    skipped = console_a.get("/settings/notifications/messages/?state=skipped").content.decode()
+    assert skipped.count("<tr>") == 3  # header and the two SMS
+    assert "owner@a.example" not in console_b.get("/settings/notifications/messages/").content.decode()

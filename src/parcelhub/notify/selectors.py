@@ -7,7 +7,14 @@ from django.utils import timezone
 
 from parcelhub.core import clock
 from parcelhub.core.errors import NotFound
-from parcelhub.notify.models import SmsMessage, SmsUsage, Suppression, WebhookDelivery, WebhookEndpoint
+from parcelhub.notify.models import (
+    Outbox,
+    SmsMessage,
+    SmsUsage,
+    Suppression,
+    WebhookDelivery,
+    WebhookEndpoint,
+)
 from parcelhub.tracking.models import MarketingBlock
 
 
@@ -55,3 +62,7 @@ def sms_for(merchant) -> QuerySet[SmsMessage]:
 def sms_used_this_month(merchant) -> int:
     month = timezone.localtime(clock.now()).date().replace(day=1)
     return SmsUsage.objects.filter(merchant=merchant, month=month).values_list("count", flat=True).first() or 0
+
+
+def outbox_for(merchant) -> QuerySet[Outbox]:
+    return Outbox.objects.filter(merchant=merchant)

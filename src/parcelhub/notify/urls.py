@@ -26,5 +26,6 @@ urlpatterns = [
     path(W + "enable/", views.webhook_enable, name="webhook_enable"),
     path(W + "delete/", views.webhook_delete, name="webhook_delete"),
     path("settings/notifications/sms/", views.sms_log, name="sms_log"),
+    path("settings/notifications/messages/", views.outbox_list, name="outbox_list"),
     path("n/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

@@ -16,7 +16,7 @@ from parcelhub.notify import messages as notify_messages
 from parcelhub.notify import rendering, selectors, services
 from parcelhub.notify.delivery import sms_quota_for
 from parcelhub.notify.forms import BlacklistForm, BlockForm, TemplateForm, WebhookForm
-from parcelhub.notify.models import Channel, Language, MessageTemplate
+from parcelhub.notify.models import Channel, Language, MessageTemplate, Outbox
 from parcelhub.tracking.models import STATUS_CHOICES
 
 
@@ -249,6 +249,18 @@ def webhook_delete(request: HttpRequest, public_id: str) -> HttpResponse:
     services.webhook_endpoint_delete(endpoint=endpoint, actor=request.user)
     messages.success(request, _("Endpoint deleted."))
     return redirect("notify:webhook_list")
+
+
+@merchant_required
+def outbox_list(request: HttpRequest) -> HttpResponse:
+    """Every message of the account with its state: sent, waiting for a retry, skipped (and why), failed."""
+    state = request.GET.get("state", "")
+    rows = selectors.outbox_for(request.merchant).select_related("shipment")
+    if state in Outbox.State.values:
+        rows = rows.filter(state=state)
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "notify/outbox_list.html", {"page": page, "state": state,
+                                                       "states": Outbox.State.choices})
 
 
 @merchant_required
