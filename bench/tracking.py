@@ -3,7 +3,7 @@
     .venv/bin/python bench/tracking.py [--events 100000] [--per-tracking 10] [--items 100] [--without-receivers]
 
 Needs PostgreSQL: DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/test) names the server; the
-benchmark creates its own scratch database `parcelhub_bench` there, migrates it, and drops it at the end, so
+benchmark creates its own scratch database `parcelhub_bench_tracking_<pid>` there, migrates it, and drops it at the end, so
 it never touches the tests' databases.
 
 Creates events ÷ per-tracking trackings (bulk), builds the events as Kdniao pushes (RequestType 101, each push
@@ -29,7 +29,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-SCRATCH = "parcelhub_bench"
+# Its own name per run: another benchmark (or a second run) dropping a shared scratch name kills this one.
+SCRATCH = f"parcelhub_bench_tracking_{os.getpid()}"
 ACCOUNT, KEY = "1000001", "bench-app-key"
 # One parcel's life as Kdniao Action codes, hours after the first scan; one late transfer scan (index 7)
 # arrives after "out for delivery" but is older than it.

@@ -7,6 +7,8 @@ import json
 import urllib.parse
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from parcelhub.carriers.adapters import kdniao
 from parcelhub.tracking.status import Status
@@ -161,3 +163,23 @@ def test_parse_push_refusals(form, reason, is_signature):
     with pytest.raises(kdniao.PushRejected) as info:
         kdniao.parse_push(forms.get(form, form) if isinstance(form, str) else form, app_key="k", ebusiness_id="1234567")
     assert (info.value.reason, info.value.signature, info.value.status) == (reason, is_signature, 400)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(min_size=1, max_size=8), st.text(max_size=40), max_size=5))
+def test_decode_form_reads_what_urlencode_writes(fields):
+    assert kdniao.decode_form(urllib.parse.urlencode(fields).encode()) == fields
+
+
+@pytest.mark.parametrize("body", [
+    b"", b"a=1&&b=", b"a=%ZZ&b=%4", b"a=%e4%b8%ad+%2B", b"a=x=y", b"a=1\n&b=%0A", b"a=%3D%0D%0A", b"a", b"a=1&a=2",
+    b"a=%e4%b8", b"%41=%42",
+])
+def test_decode_form_agrees_with_the_standard_library(body):
+    try:
+        expected = dict(urllib.parse.parse_qsl(body.decode(), keep_blank_values=True, errors="strict"))
+    except UnicodeDecodeError:
+        with pytest.raises(UnicodeDecodeError):
+            kdniao.decode_form(body)
+        return
+    assert kdniao.decode_form(body) == expected

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.parse
 
 import pytest
 from django.test import Client
@@ -43,7 +44,9 @@ def push_form(tracked, traces, state="2", state_ex="", key=KEY, **payload_over):
 
 
 def send(form, **extra):
-    return Client().post(URL, data=form, **extra)   # form-encoded, no CSRF token, no login
+    # As Kdniao sends it: application/x-www-form-urlencoded, no CSRF token, no login.
+    return Client().post(URL, data=urllib.parse.urlencode(form), content_type="application/x-www-form-urlencoded",
+                         **extra)
 
 
 TRACES = [{"AcceptTime": "2026-11-19 09:00:00", "AcceptStation": "【义乌】已揽收", "Location": "金华市", "Action": "1"},
@@ -146,3 +149,18 @@ def test_one_waybill_number_at_two_carriers_moves_only_the_pushed_one(tracked):
     statuses = dict(Tracking.objects.values_list("carrier_code", "status"))
     assert statuses == {original.carrier_code: "in_transit", other_carrier: "created"}
     assert set(TrackingEvent.objects.values_list("tracking__carrier_code", flat=True)) == {original.carrier_code}
+
+
+def test_a_push_over_the_upload_limit_is_413_and_logged(tracked, settings, caplog):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100
+    with caplog.at_level(logging.WARNING, logger="parcelhub.tracking.hooks"):
+        response = send(push_form(tracked, TRACES))
+    assert (response.status_code, response.json()["Reason"]) == (413, "push too large")
+    assert any(r.name == "parcelhub.tracking.hooks" for r in caplog.records)
+    assert TrackingEvent.objects.count() == 0
+
+
+def test_a_multipart_push_is_read_too(tracked):
+    response = Client().post(URL, data=push_form(tracked, TRACES))   # the test client's default is multipart
+    assert response.status_code == 200
+    assert TrackingEvent.objects.count() == 2

@@ -11,6 +11,7 @@ import logging
 from collections import Counter
 
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -59,9 +60,17 @@ def kdniao_push_process(form, *, remote_addr: str = "") -> tuple[int, str, Inges
 def kdniao_push(request: HttpRequest) -> HttpResponse:
     """RequestType 101. Kdniao retries a push until it gets `Success: true`."""
     ours = getattr(settings, "KDNIAO_EBUSINESS_ID", "")
+    remote = request.META.get("REMOTE_ADDR", "")
     try:
-        form = request.POST
-    except Exception:  # an unparseable body (bad multipart, bad encoding) is the sender's fault
+        if request.content_type in ("application/x-www-form-urlencoded", ""):
+            form = kdniao.decode_form(request.body)   # Django's form parser is the slow part of a big push
+        else:
+            form = request.POST
+    except RequestDataTooBig:
+        logger.warning("Kdniao push refused (body over DATA_UPLOAD_MAX_MEMORY_SIZE): remote=%s", remote)
+        PUSH_COUNTERS["kdniao.refused"] += 1
+        return _ack(ours, success=False, reason="push too large", status=413)
+    except Exception:  # an unparseable body (bad multipart, not UTF-8) is the sender's fault
         form = {}
-    status, reason, _ = kdniao_push_process(form, remote_addr=request.META.get("REMOTE_ADDR", ""))
+    status, reason, _ = kdniao_push_process(form, remote_addr=remote)
     return _ack(ours, success=status == 200, reason=reason, status=status)

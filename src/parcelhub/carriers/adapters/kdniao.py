@@ -14,10 +14,12 @@ KDNIAO_API_URL. The push URL itself (our `hooks/kdniao`) is registered in Kdniao
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -142,6 +144,30 @@ def encode_form(*, request_data: str, request_type: str, ebusiness_id: str, app_
         "RequestData": request_data, "EBusinessID": ebusiness_id, "RequestType": request_type,
         "DataSign": sign(request_data, app_key), "DataType": "2",
     }).encode("ascii")
+
+
+_FORM_ALPHABET = re.compile(rb"[A-Za-z0-9._~*+%=&-]*")
+_BAD_ESCAPE = re.compile(rb"%(?![0-9A-Fa-f]{2})")
+
+
+def _unquote_plus(raw: bytes) -> str:
+    # binascii's quoted-printable decoder is C: with "%" turned into "=" it decodes %XX escapes ~20 times
+    # faster than urllib's, which matters for pushes of a few hundred kB. decode_form only comes here for
+    # bodies where both decoders agree (no raw whitespace or newlines, no malformed escape).
+    return binascii.a2b_qp(raw.replace(b"+", b" ").replace(b"%", b"=")).decode("utf-8")
+
+
+def decode_form(body: bytes) -> dict[str, str]:
+    """An application/x-www-form-urlencoded body as {name: last value}, like Django's request.POST.
+    UnicodeDecodeError when the decoded bytes are not UTF-8."""
+    if not _FORM_ALPHABET.fullmatch(body) or _BAD_ESCAPE.search(body):
+        return dict(urllib.parse.parse_qsl(body.decode("utf-8"), keep_blank_values=True))
+    form = {}
+    for pair in body.split(b"&"):
+        if pair:
+            name, _, value = pair.partition(b"=")
+            form[_unquote_plus(name)] = _unquote_plus(value)
+    return form
 
 
 def dumps(data: Any) -> str:
