@@ -85,6 +85,12 @@ def test_list_filters_by_open_issue_kind(console_a, parcels, at):
     assert page.count("<tr data-waybill=") == 1
 
 
+def test_list_filters_by_exception_reason(console_a, parcels):
+    refused = console_a.get("/tracking/", {"exception": "refused"}).content.decode()
+    assert refused.count("<tr data-waybill=") == 1 and parcels[1]["waybill_no"] in refused
+    assert console_a.get("/tracking/", {"exception": "lost"}).content.decode().count("<tr data-waybill=") == 0
+
+
 def test_list_query_count_does_not_grow_with_parcels(console_a, api_a, parcels):
     with CaptureQueriesContext(connection) as few:
         assert console_a.get("/tracking/").status_code == 200

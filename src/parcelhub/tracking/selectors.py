@@ -14,9 +14,10 @@ from parcelhub.geo.models import Region
 from parcelhub.shipping.models import Shipment
 from parcelhub.tracking.eta_data import local_date, models, province
 from parcelhub.tracking.models import Tracking, TrackingEvent, TrackingIssue
-from parcelhub.tracking.status import Status
+from parcelhub.tracking.status import ExceptionKind, Status
 
 STATUSES = frozenset(s.value for s in Status)
+EXCEPTION_KINDS = frozenset(k.value for k in ExceptionKind)
 
 
 def trackings_for(merchant: Merchant) -> QuerySet[Tracking]:
@@ -28,6 +29,7 @@ def trackings_for(merchant: Merchant) -> QuerySet[Tracking]:
 class TrackingFilters:
     status: str = ""
     issue: str = ""           # an open issue kind
+    exception_kind: str = ""  # the carrier's reason while in exception: refused, address_problem…
     query: str = ""
 
 
@@ -36,6 +38,8 @@ def trackings_filtered(merchant: Merchant, filters: TrackingFilters) -> QuerySet
           .order_by("-shipment__purchased_at", "-pk"))
     if filters.status in STATUSES:
         qs = qs.filter(status=filters.status)
+    if filters.exception_kind in EXCEPTION_KINDS:
+        qs = qs.filter(exception_kind=filters.exception_kind)
     if filters.issue in TrackingIssue.Kind.values:
         qs = qs.filter(issues__kind=filters.issue, issues__resolved_at=None)
     if filters.query:

@@ -16,12 +16,13 @@ from parcelhub.accounts.permissions import merchant_required, operator_required
 from parcelhub.core.errors import DomainError
 from parcelhub.tracking import selectors
 from parcelhub.tracking.exceptions import SUGGESTED, issue_act
-from parcelhub.tracking.models import STATUS_CHOICES, TrackingIssue
+from parcelhub.tracking.models import EXCEPTION_CHOICES, STATUS_CHOICES, TrackingIssue
 
 
 @merchant_required
 def tracking_list(request: HttpRequest) -> HttpResponse:
     filters = selectors.TrackingFilters(status=request.GET.get("status", ""), issue=request.GET.get("issue", ""),
+                                        exception_kind=request.GET.get("exception", ""),
                                         query=request.GET.get("q", "").strip()[:64])
     page = Paginator(selectors.trackings_filtered(request.merchant, filters), 50).get_page(request.GET.get("page"))
     counts = selectors.status_counts(request.merchant)
@@ -30,6 +31,7 @@ def tracking_list(request: HttpRequest) -> HttpResponse:
         "page": page, "filters": filters,
         "statuses": [(value, label, counts.get(value, 0)) for value, label in STATUS_CHOICES],
         "total": sum(counts.values()),
+        "exception_kinds": EXCEPTION_CHOICES,
         "issue_kinds": [(value, label, issue_counts.get(value, 0)) for value, label in TrackingIssue.Kind.choices],
     })
 
