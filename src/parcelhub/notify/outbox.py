@@ -28,6 +28,9 @@ EVENT_DELIVERED = "shipment.delivered"
 EVENT_EXCEPTION = "shipment.exception"
 EVENT_TYPES = (EVENT_STATUS_CHANGED, EVENT_DELIVERED, EVENT_EXCEPTION)
 EVENT_TEST = "test"
+# What messages need from a shipment (its label data and JSON breakdown stay unread on this hot path).
+SHIPMENT_FIELDS = ("public_id", "merchant", "test_mode", "reference", "recipient_name", "recipient_phone",
+                   "carrier_code", "service_name", "waybill_no")
 
 
 def events_for(status: str) -> list[str]:
@@ -73,7 +76,9 @@ def outbox_write_for_changes(*, changes) -> list[Outbox]:
     if not changes:
         return []
     now = clock.now()
-    shipments = Shipment.objects.select_related("merchant").in_bulk([c.shipment_id for c in changes])
+    shipments = (Shipment.objects.select_related("merchant")
+                 .only(*SHIPMENT_FIELDS, "merchant__name", "merchant__public_id")
+                 .in_bulk([c.shipment_id for c in changes]))
     merchant_ids = {s.merchant_id for s in shipments.values()}
     configs = {c.merchant_id: c for c in NotifySettings.objects.filter(merchant_id__in=merchant_ids)}
     templates = {(t.merchant_id, t.status, t.channel, t.language): t for t in
