@@ -16,6 +16,8 @@ class NavItem:
     label: str
     url_name: str
     roles: tuple[str, ...] = ()
+    # Also the current section for these URL prefixes (settings spread over several apps).
+    also: tuple[str, ...] = ()
 
 
 MERCHANT_NAV = (
@@ -23,30 +25,47 @@ MERCHANT_NAV = (
     NavItem(_("Compare prices"), "rating:compare"),
     NavItem(_("Shipments"), "shipping:shipment_list"),
     NavItem(_("Pickups"), "shipping:pickup_list"),
+    NavItem(_("Tracking"), "tracking:list"),
+    NavItem(_("Exceptions"), "tracking:exceptions"),
     NavItem(_("Wallet"), "billing:wallet"),
-    NavItem(_("Settings"), "accounts:shipping_settings"),
-    NavItem(_("API keys"), "accounts:api_keys"),
+    NavItem(_("Notifications"), "notify:settings"),
+    NavItem(_("Settings"), "accounts:shipping_settings", also=("/settings/shipping", "/settings/api-keys",
+                                                               "/tracking/page/")),
 )
 
 OPERATOR_NAV = (
     NavItem(_("Carriers"), "carriers:carrier_list", (OperatorRole.PRICING,)),
     NavItem(_("Rate cards"), "carriers:ratecard_list", (OperatorRole.PRICING,)),
     NavItem(_("Remote regions"), "geo:remote_regions", (OperatorRole.PRICING,)),
+    NavItem(_("Lane scores"), "tracking:lane_scores", (OperatorRole.PRICING, OperatorRole.SUPPORT)),
     NavItem(_("Wallets"), "billing:operator_wallets", (OperatorRole.RISK, OperatorRole.SUPPORT)),
+    NavItem(_("NPS"), "tracking:operator_nps", (OperatorRole.MARKETING, OperatorRole.SUPPORT)),
+)
+
+# The tabs of the merchant's settings pages.
+SETTINGS_TABS = (
+    NavItem(_("Shipping"), "accounts:shipping_settings"),
+    NavItem(_("Tracking page"), "tracking:page_designer"),
+    NavItem(_("NPS and clicks"), "tracking:page_results"),
+    NavItem(_("API keys"), "accounts:api_keys"),
 )
 
 
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
+        return {"nav_items": [], "settings_tabs": []}
     if user.is_operator:
         items = [i for i in OPERATOR_NAV if user.has_operator_role(*i.roles)]
     else:
         items = list(MERCHANT_NAV)
     urls = [reverse(item.url_name) for item in items]
     # The deepest matching URL is the current section (/operator/carriers/ratecards/ is Rate cards, not Carriers).
-    matching = [url for url in urls if request.path.startswith(url)]
-    current = max(matching, key=len, default=None)
-    return {"nav_items": [{"label": item.label, "url": url, "active": url == current}
-                          for item, url in zip(items, urls, strict=True)]}
+    matching = [(len(prefix), index) for index, (item, url) in enumerate(zip(items, urls, strict=True))
+                for prefix in (url, *item.also) if request.path.startswith(prefix)]
+    current = max(matching)[1] if matching else None
+    nav = [{"label": item.label, "url": url, "active": index == current}
+           for index, (item, url) in enumerate(zip(items, urls, strict=True))]
+    tabs = [{"label": tab.label, "url": reverse(tab.url_name), "active": request.path == reverse(tab.url_name)}
+            for tab in SETTINGS_TABS] if not user.is_operator else []
+    return {"nav_items": nav, "settings_tabs": tabs}
