@@ -43,6 +43,7 @@ demo: install
 bench: install
 	$(VENV)/bin/python bench/rates.py
 	$(VENV)/bin/python bench/labels.py
+	$(VENV)/bin/python bench/tracking.py  # needs PostgreSQL (DATABASE_URL, default the local test server)
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -169,5 +169,10 @@ PAYMENT_SANDBOX_SECRET = os.environ.get("PAYMENT_SANDBOX_SECRET", "")
 # Which network carries waybills: "sandbox" (the built-in carrier simulation) until real carriers are connected.
 CARRIER_NETWORK = os.environ.get("CARRIER_NETWORK", "sandbox")
 
+# 快递鸟 (Kdniao) tracking aggregator: our account id and key (pushes are verified with the key).
+KDNIAO_EBUSINESS_ID = os.environ.get("KDNIAO_EBUSINESS_ID", "")
+KDNIAO_APP_KEY = os.environ.get("KDNIAO_APP_KEY", "")
+KDNIAO_API_URL = os.environ.get("KDNIAO_API_URL", "https://api.kdniao.com/Ebusiness/EbusinessOrderHandle.aspx")
+
 # Batch quoting accepts at most this many parcels per request.
 RATES_BATCH_LIMIT = 10_000
