@@ -13,7 +13,8 @@ from parcelhub.shipping.models import Shipment
 from parcelhub.tracking.services import IncomingEvent, tracking_ingest
 from tests.shipping.conftest import AD_HOC_BODY, api_a, api_b, funded, post, world  # noqa: F401
 
-T0 = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+# Recent: messages about statuses older than a day are not sent to people (notify.outbox.STALE_FOR_PEOPLE).
+T0 = dt.datetime.now(dt.UTC).replace(minute=0, second=0, microsecond=0) - dt.timedelta(hours=3)
 
 
 @pytest.fixture

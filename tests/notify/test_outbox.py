@@ -73,7 +73,7 @@ def test_the_outbox_is_written_with_a_fixed_number_of_queries_whatever_the_batch
     for _ in range(3):
         post(api_a, "/api/v1/shipments", {**AD_HOC_BODY, "buy": {"rule": "cheapest"}})
     shipments = list(Shipment.objects.order_by("pk"))
-    at = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)  # recent news: people get messages too
 
     def ingest(batch, status):
         return tracking_ingest(events=[IncomingEvent(carrier=s.carrier_code, waybill_no=s.waybill_no, occurred_at=at,
@@ -89,3 +89,18 @@ def test_the_outbox_is_written_with_a_fixed_number_of_queries_whatever_the_batch
     assert len(one) == len(two)
     assert Outbox.objects.filter(channel="sms").count() == 3
     assert Outbox.objects.filter(channel="webhook").count() == 3
+
+
+def test_old_news_reaches_webhooks_but_not_people(shipment, merchant_a):
+    """A tracker catching up on a status reached days ago (or history being loaded) does not text anyone."""
+    import datetime as dt
+
+    from parcelhub.notify import services
+    from parcelhub.tracking.services import IncomingEvent, tracking_ingest
+
+    services.webhook_endpoint_create(merchant=merchant_a[0], url="https://erp.example/hook",
+                                     events=["shipment.status_changed"])
+    tracking_ingest(events=[IncomingEvent(carrier=shipment.carrier_code, waybill_no=shipment.waybill_no,
+                                          occurred_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=3),
+                                          status=Status.PICKED_UP, description="揽收")])
+    assert list(Outbox.objects.values_list("channel", flat=True)) == ["webhook"]

@@ -9,6 +9,7 @@ from django.test import Client
 
 from parcelhub.notify import delivery, services
 from parcelhub.notify.models import NotifySettings, Outbox, SmsMessage, SmsUsage, Suppression
+from parcelhub.tracking.services import IncomingEvent, tracking_ingest
 from parcelhub.tracking.status import Status
 from tests.notify.conftest import move
 
@@ -25,15 +26,17 @@ def deliver_all() -> list[str | None]:
 def test_over_the_monthly_quota_sms_are_skipped_not_retried(shipment, merchant_a, clock_at):
     NotifySettings.objects.create(merchant=merchant_a[0], sms_monthly_quota=2)
     clock_at(NOV)
-    move(shipment, Status.PICKED_UP, 0)
-    move(shipment, Status.OUT_FOR_DELIVERY, 1)
-    move(shipment, Status.AVAILABLE_FOR_PICKUP, 2)
+    for hours, status in ((-3, Status.PICKED_UP), (-2, Status.OUT_FOR_DELIVERY), (-1, Status.AVAILABLE_FOR_PICKUP)):
+        tracking_ingest(events=[IncomingEvent(carrier=shipment.carrier_code, waybill_no=shipment.waybill_no,
+                                              occurred_at=NOV + dt.timedelta(hours=hours), status=status,
+                                              description=str(status))])
     assert deliver_all() == ["sent", "sent", "skipped"]
     skipped = Outbox.objects.get(status_to="available_for_pickup")
     assert (skipped.skip_reason, skipped.attempts, skipped.next_attempt_at) == ("over_quota", 1, NOV)
     assert deliver_all() == [None, None, None]
     clock_at(DEC)  # a new calendar month in Shanghai: a new quota
-    move(shipment, Status.DELIVERED, 3)
+    tracking_ingest(events=[IncomingEvent(carrier=shipment.carrier_code, waybill_no=shipment.waybill_no,
+                                          occurred_at=DEC, status=Status.DELIVERED, description="delivered")])
     assert deliver_all()[-1] == "sent"
     assert sorted(SmsUsage.objects.values_list("month", "count")) == [
         (dt.date(2026, 11, 1), 2), (dt.date(2026, 12, 1), 1)]

@@ -6,6 +6,7 @@ row behind. The batch is loaded with a fixed number of queries whatever its size
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable
@@ -71,6 +72,10 @@ def owner_emails(merchant_ids: Iterable[int]) -> dict[int, list[str]]:
     return emails
 
 
+# A status reached longer ago than this is not messaged to consignees or merchants any more.
+STALE_FOR_PEOPLE = dt.timedelta(hours=24)
+
+
 def outbox_write_for_changes(*, changes) -> list[Outbox]:
     """One row per change × channel × recipient; delivery is scheduled for after the commit."""
     if not changes:
@@ -113,6 +118,8 @@ def outbox_write_for_changes(*, changes) -> list[Outbox]:
                                    created_at=now))
         if shipment.test_mode:
             continue  # test-mode parcels reach the merchant's webhooks only, never a person
+        if change.occurred_at < now - STALE_FOR_PEOPLE:
+            continue  # old news (a tracker catching up, history being loaded): systems hear it, people do not
         config = configs.get(merchant.pk)
         rule = messages.rules_for(config).get(str(change.new))
         if rule is None:
