@@ -12,6 +12,7 @@ from parcelhub.core import clock
 from parcelhub.simulation.accounts_world import DEMO_API_KEY, DEMO_MERCHANTS, build_people, demo_logins
 from parcelhub.simulation.billing_world import build_wallets
 from parcelhub.simulation.carriers_world import build_carriers_and_cards
+from parcelhub.simulation.notify_world import build_notify_world
 from parcelhub.simulation.orders_world import build_orders
 from parcelhub.simulation.shipping_world import build_shipment_history
 from parcelhub.simulation.tracking_world import build_tracking_history
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 build_people()
                 merchants = [Merchant.objects.get(name=m[0]) for m in DEMO_MERCHANTS]
                 counts |= build_wallets(merchants=merchants, today=clock.today())
+                counts |= build_notify_world(merchants=merchants)
                 counts |= build_orders(merchants=merchants, today=clock.today(), count_per_merchant=100)
                 counts |= build_shipment_history(merchants=merchants, today=clock.today())
                 counts |= build_tracking_history(merchants=merchants, today=clock.today())
