@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from parcelhub.core.ids import id_factory
 
@@ -64,7 +65,7 @@ class Outbox(models.Model):
     """One message to one recipient over one channel, sent at most once."""
 
     class State(models.TextChoices):
-        PENDING = "pending", _("Pending")
+        PENDING = "pending", pgettext_lazy("message", "Pending")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
         SKIPPED = "skipped", _("Skipped")
