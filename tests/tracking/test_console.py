@@ -16,9 +16,10 @@ from parcelhub.shipping.models import Shipment
 from parcelhub.tracking import eta_data
 from parcelhub.tracking.exceptions import issues_detect
 from parcelhub.tracking.models import Tracking, TrackingIssue
-from parcelhub.tracking.services import IncomingEvent, tracking_ingest
+from parcelhub.tracking.services import IncomingEvent
 from parcelhub.tracking.status import Status
 from tests.shipping.conftest import AD_HOC_BODY, post
+from tests.tracking.conftest import ingest_committed
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +48,7 @@ def buy(api, name="张三", phone="13800138000"):
 
 
 def ingest(shipment, hours, status, text="", kind="", location=""):
-    tracking_ingest(events=[IncomingEvent(carrier=shipment["carrier"], waybill_no=shipment["waybill_no"],
+    ingest_committed(events=[IncomingEvent(carrier=shipment["carrier"], waybill_no=shipment["waybill_no"],
                                           occurred_at=T0 + hours * HOUR, status=status,
                                           description=text or status.value, exception_kind=kind,
                                           location=location, raw_code=status.value)])

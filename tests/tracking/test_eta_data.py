@@ -12,9 +12,10 @@ from parcelhub.core import clock
 from parcelhub.shipping.models import Shipment
 from parcelhub.tracking import eta_data
 from parcelhub.tracking.models import Tracking
-from parcelhub.tracking.services import IncomingEvent, tracking_ingest
+from parcelhub.tracking.services import IncomingEvent
 from parcelhub.tracking.status import Status
 from tests.shipping.conftest import AD_HOC_BODY, post
+from tests.tracking.conftest import ingest_committed
 
 pytestmark = pytest.mark.django_db
 
@@ -95,7 +96,7 @@ def test_status_changes_write_the_estimate(api_a, funded, merchant_a, fixed_cloc
 
     def ingest(at, status):
         fixed_clock["now"] = at
-        tracking_ingest(events=[IncomingEvent(carrier="zto", waybill_no=shipment["waybill_no"], occurred_at=at,
+        ingest_committed(events=[IncomingEvent(carrier="zto", waybill_no=shipment["waybill_no"], occurred_at=at,
                                               status=status, description=status.value, raw_code=status.value)])
         tracking = Tracking.objects.get(waybill_no=shipment["waybill_no"])
         return tracking.eta_earliest, tracking.eta_latest

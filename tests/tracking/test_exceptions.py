@@ -12,9 +12,10 @@ from parcelhub.core.models import AuditLog
 from parcelhub.shipping.models import Shipment
 from parcelhub.tracking.exceptions import issue_act, issues_detect
 from parcelhub.tracking.models import TrackingIssue
-from parcelhub.tracking.services import IncomingEvent, tracking_ingest
+from parcelhub.tracking.services import IncomingEvent
 from parcelhub.tracking.status import Status
 from tests.shipping.conftest import AD_HOC_BODY, make_order, post
+from tests.tracking.conftest import ingest_committed
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +46,7 @@ def tracked(api_a, funded, time):
 
 def ingest(tracked, hours, status, kind=""):
     carrier, waybill = tracked
-    tracking_ingest(events=[IncomingEvent(carrier=carrier, waybill_no=waybill, occurred_at=T0 + hours * HOUR,
+    ingest_committed(events=[IncomingEvent(carrier=carrier, waybill_no=waybill, occurred_at=T0 + hours * HOUR,
                                           status=status, description=status.value, exception_kind=kind,
                                           raw_code=status.value)])
 

@@ -10,9 +10,10 @@ from parcelhub.core import clock
 from parcelhub.tracking import eta_data
 from parcelhub.tracking.exceptions import issues_detect
 from parcelhub.tracking.models import Tracking
-from parcelhub.tracking.services import IncomingEvent, tracking_ingest
+from parcelhub.tracking.services import IncomingEvent
 from parcelhub.tracking.status import Status
 from tests.shipping.conftest import AD_HOC_BODY, post
+from tests.tracking.conftest import ingest_committed
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +35,7 @@ def shipment(api_a, funded):
     events = [(2, Status.PICKED_UP, "已揽收", "", "义乌"), (20, Status.IN_TRANSIT, "到达杭州转运中心", "", "杭州"),
               (30, Status.EXCEPTION, "地址不详", "address_problem", "杭州"),
               (8, Status.IN_TRANSIT, "离开义乌", "", "义乌")]
-    tracking_ingest(events=[IncomingEvent(carrier=shipment["carrier"], waybill_no=shipment["waybill_no"],
+    ingest_committed(events=[IncomingEvent(carrier=shipment["carrier"], waybill_no=shipment["waybill_no"],
                                           occurred_at=T0 + h * HOUR, status=s, description=d, exception_kind=k,
                                           location=loc, raw_code=s.value) for h, s, d, k, loc in events])
     return shipment

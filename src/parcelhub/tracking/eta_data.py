@@ -13,7 +13,7 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from parcelhub.core import clock
 from parcelhub.tracking.eta import Estimate, EtaModel, Sample
@@ -186,8 +186,14 @@ def _on_status_changed(sender, changes, **kwargs) -> None:
         _cache.delivered_since += sum(change.new == Status.DELIVERED for change in changes)
         if _cache.delivered_since > max(REFIT_AFTER, _cache.from_pickup.size // 10):
             reset()
+    # After the commit, in the worker: the push receiver's transaction stays short (bench/tracking.py).
+    transaction.on_commit(lambda: refresh_etas_for(ids))
+
+
+@db_task()
+def refresh_etas_for(tracking_ids: list[int]) -> None:
     with transaction.atomic():
-        trackings = list(Tracking.objects.filter(pk__in=ids).select_related("shipment"))
+        trackings = list(Tracking.objects.filter(pk__in=tracking_ids).select_related("shipment"))
         tracking_eta_refresh(trackings=trackings)
 
 

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.dispatch import receiver
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from parcelhub.core import clock
 from parcelhub.core.audit import audit
@@ -118,7 +118,14 @@ def issues_detect(*, now: dt.datetime | None = None, trackings: Iterable[int] | 
 def _detect_on_status_change(sender, changes, **kwargs) -> None:
     """A failed delivery or a return shows on the board at once, and issues a scan clears close at once; the
     time-based kinds still wait for the periodic scan."""
-    issues_detect(trackings=[change.tracking_id for change in changes])
+    # After the commit, in the worker: the push receiver's transaction stays short (bench/tracking.py).
+    ids = [change.tracking_id for change in changes]
+    transaction.on_commit(lambda: detect_issues_for(ids))
+
+
+@db_task()
+def detect_issues_for(tracking_ids: list[int]) -> None:
+    issues_detect(trackings=tracking_ids)
 
 
 @db_periodic_task(crontab(minute="*/15"))
