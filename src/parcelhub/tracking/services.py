@@ -20,6 +20,7 @@ from django.dispatch import Signal
 from parcelhub.core import clock
 from parcelhub.tracking.models import Tracking, TrackingEvent
 from parcelhub.tracking.status import Status, next_status
+from parcelhub.tracking.subscriptions import subscribe_after_commit
 
 # Sent with `changes: list[StatusChange]` inside the ingest transaction.
 status_changed = Signal()
@@ -72,6 +73,7 @@ def tracking_start(*, shipment) -> Tracking:
                   "status": Status.CREATED, "progress": Status.CREATED, "status_changed_at": clock.now(),
                   "next_poll_at": clock.now() + FIRST_POLL_AFTER, "stopped_at": None},
     )
+    subscribe_after_commit(tracking)
     return tracking
 
 
