@@ -70,7 +70,7 @@ def api_key_revoke(request: HttpRequest, public_id: str) -> HttpResponse:
 @merchant_required
 def shipping_settings(request: HttpRequest) -> HttpResponse:
     merchant = request.merchant
-    initial = {"origin": _origin_text(merchant), "contact_name": merchant.contact_name, "phone": merchant.phone,
+    initial = {"origin": merchant.origin_region.address(merchant.origin_address) if merchant.origin_region else "", "contact_name": merchant.contact_name, "phone": merchant.phone,
                "label_size": merchant.label_size, "privacy_waybills": merchant.privacy_waybills}
     form = ShippingSettingsForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -88,13 +88,3 @@ def shipping_settings(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:shipping_settings")
     return render(request, "accounts/shipping_settings.html", {"form": form})
 
-
-def _origin_text(merchant) -> str:
-    if merchant.origin_region is None:
-        return ""
-    names, node = [], merchant.origin_region
-    while node is not None:
-        names.append(node.name)
-        node = node.parent
-    parts = list(reversed(names))
-    return "".join(p for i, p in enumerate(parts) if i == 0 or p != parts[i - 1]) + merchant.origin_address

@@ -26,6 +26,20 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def path_names(self) -> list[str]:
+        """Province, city, district names, each once (北京市 北京市 朝阳区 -> 北京市 朝阳区). No queries when the
+        parents are select_related."""
+        names = []
+        node: Region | None = self
+        while node is not None:
+            names.append(node.name)
+            node = node.parent
+        return list(dict.fromkeys(reversed(names)))
+
+    def address(self, detail: str = "") -> str:
+        """One line for labels and forms: 浙江省金华市义乌市稠城街道工人北路1号."""
+        return "".join(self.path_names()) + (detail or "")
+
     @property
     def province_code(self) -> str:
         return self.adcode[:2] + "0000"

@@ -105,16 +105,11 @@ class Order(models.Model):
 
     def region_names(self) -> list[str]:
         """Province, city, district names (no queries when the region's parents are select_related)."""
-        names = []
-        node = self.recipient_region
-        while node is not None:
-            names.append(node.name)
-            node = node.parent
-        return list(dict.fromkeys(reversed(names)))   # 北京市 北京市 朝阳区 -> 北京市 朝阳区
+        return self.recipient_region.path_names()
 
     @property
     def recipient_address(self) -> str:
-        return "".join(self.region_names()) + self.recipient_detail
+        return self.recipient_region.address(self.recipient_detail)
 
 
 class OrderItem(models.Model):

@@ -45,18 +45,6 @@ def tracking_url(shipment: Shipment) -> str:
     return f"{settings.SITE_URL}/t/{shipment.public_id}"
 
 
-def _address_line(region, detail: str) -> str:
-    names = []
-    node = region
-    while node is not None:
-        names.append(node.name)
-        node = node.parent
-    parts = list(reversed(names))
-    # Municipalities repeat themselves (北京市 北京市 朝阳区); print each name once.
-    deduped = [name for i, name in enumerate(parts) if i == 0 or name != parts[i - 1]]
-    return "".join(deduped) + (detail or "")
-
-
 def label_data_for(shipment: Shipment) -> LabelData:
     from parcelhub.carriers.models import Carrier
 
@@ -78,9 +66,9 @@ def _label_data(shipment: Shipment, carrier_name: str) -> LabelData:
         waybill_no=shipment.waybill_no, sort_code=shipment.sort_code, hub=shipment.hub,
         tracking_url=tracking_url(shipment),
         sender=LabelParty(shipment.sender_name, shipment.sender_phone,
-                          _address_line(shipment.sender_region, shipment.sender_detail)),
+                          shipment.sender_region.address(shipment.sender_detail)),
         recipient=LabelParty(shipment.recipient_name, shipment.recipient_phone,
-                             _address_line(shipment.recipient_region, shipment.recipient_detail)),
+                             shipment.recipient_region.address(shipment.recipient_detail)),
         items_summary=shipment.items_summary, weight_g=shipment.billable_weight_g or shipment.weight_g,
         insured_value_fen=shipment.declared_value_fen, cod_fen=shipment.cod_fen, privacy=shipment.privacy,
         printed_at=shipment.purchased_at, reference=shipment.reference,
