@@ -80,12 +80,7 @@ def _one(candidates: list[Region], value: str, level: int) -> Region:
 
 
 def _label(region: Region) -> str:
-    names = []
-    node: Region | None = region
-    while node is not None:
-        names.append(node.name)
-        node = node.parent
-    return " ".join(dict.fromkeys(reversed(names)))
+    return " ".join(region.path_names())
 
 
 def _mismatch(child: Region, parent: Region) -> DomainError:
