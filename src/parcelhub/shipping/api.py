@@ -14,7 +14,6 @@ from parcelhub.core.errors import DomainError
 from parcelhub.geo.selectors import address_parse, region_get, resolve_region
 from parcelhub.rating.quoting import MAX_DECLARED_VALUE_FEN, MAX_SIDE_CM, MAX_WEIGHT_G
 from parcelhub.shipping import selectors, services
-from parcelhub.shipping.labels.render import render_labels
 from parcelhub.shipping.models import Pickup, Shipment
 
 router = Router(tags=["shipments"], auth=merchant_auth)
@@ -208,7 +207,7 @@ def shipment_label(request, shipment_id: str):
     shipment = selectors.shipment_get(request.auth.merchant, shipment_id)
     if shipment.status == Shipment.Status.DRAFT:
         raise DomainError("no_label", "Buy the label first.", "请先购买面单。", status=409)
-    pdf = render_labels([selectors.label_data_for(shipment)], size=shipment.label_size)
+    pdf = selectors.label_pdf(shipment)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{shipment.waybill_no}.pdf"'
     return response

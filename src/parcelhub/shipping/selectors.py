@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from parcelhub.accounts.models import Merchant
 from parcelhub.core.errors import NotFound
 from parcelhub.shipping.labels.data import LabelData, LabelParty
+from parcelhub.shipping.labels.render import render_labels
 from parcelhub.shipping.models import BulkPurchase, Pickup, Shipment
 
 
@@ -50,6 +51,11 @@ def label_data_for(shipment: Shipment) -> LabelData:
 
     carrier_name = Carrier.objects.filter(code=shipment.carrier_code).values_list("name", flat=True).first()
     return _label_data(shipment, carrier_name or shipment.carrier_code)
+
+
+def label_pdf(shipment: Shipment) -> bytes:
+    """The shipment's label as a one-page PDF in its paper size."""
+    return render_labels([label_data_for(shipment)], size=shipment.label_size)
 
 
 def labels_for(shipments: list[Shipment]) -> list[LabelData]:

@@ -30,9 +30,8 @@ from parcelhub.geo.selectors import origin_chain
 from parcelhub.rating.engine import quote_all
 from parcelhub.rating.reasons import reason_text
 from parcelhub.rating.types import Parcel, Quote, RatingInputs
-from parcelhub.shipping.labels.render import render_labels
 from parcelhub.shipping.models import Pickup, Shipment
-from parcelhub.shipping.selectors import label_data_for
+from parcelhub.shipping.selectors import label_pdf
 from parcelhub.tracking.services import IncomingEvent, tracking_ingest, tracking_start
 from parcelhub.tracking.status import Status
 
@@ -240,7 +239,7 @@ def shipment_buy(*, shipment: Shipment, service_key: str | None = None, rule: st
             _record_purchase(locked, quote, waybill)
             tracking_start(shipment=locked)
             if render_label:
-                render_labels([label_data_for(locked)], size=locked.label_size)
+                label_pdf(locked)  # proves the label renders before anything commits
             if locked.order_id:
                 from parcelhub.orders.services import orders_mark_shipped
 

@@ -52,7 +52,7 @@ def _bought(request: HttpRequest, public_id: str) -> Shipment:
 @merchant_required
 def shipment_label(request: HttpRequest, public_id: str) -> HttpResponse:
     shipment = _bought(request, public_id)
-    pdf = render_labels([selectors.label_data_for(shipment)], size=shipment.label_size)
+    pdf = selectors.label_pdf(shipment)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{shipment.waybill_no}.pdf"'
     return response
@@ -61,7 +61,7 @@ def shipment_label(request: HttpRequest, public_id: str) -> HttpResponse:
 @merchant_required
 def shipment_preview(request: HttpRequest, public_id: str) -> HttpResponse:
     shipment = _bought(request, public_id)
-    pdf = render_labels([selectors.label_data_for(shipment)], size=shipment.label_size)
+    pdf = selectors.label_pdf(shipment)
     return HttpResponse(render_preview_png(pdf, dpi=150), content_type="image/png")
 
 
