@@ -9,6 +9,7 @@ import threading
 
 import pytest
 
+from parcelhub.notify.outbox import outbox_expand_pending
 from parcelhub.shipping.models import Shipment
 from parcelhub.tracking.services import IncomingEvent, tracking_ingest
 from tests.shipping.conftest import AD_HOC_BODY, api_a, api_b, funded, post, world  # noqa: F401
@@ -24,10 +25,13 @@ def shipment(api_a, funded):  # noqa: F811 (the imported fixtures)
 
 
 def move(shipment, status, hours: int = 0, kind: str = "", text: str = ""):
-    """Ingest one event for the shipment (the way a carrier push would)."""
-    return tracking_ingest(events=[IncomingEvent(
+    """Ingest one event for the shipment (the way a carrier push would), then compose its messages as the
+    worker's after-commit job does; their delivery stays queued for after the test's commit."""
+    result = tracking_ingest(events=[IncomingEvent(
         carrier=shipment.carrier_code, waybill_no=shipment.waybill_no, occurred_at=T0 + dt.timedelta(hours=hours),
         status=status, description=text or str(status), exception_kind=kind, raw_code=str(status))])
+    outbox_expand_pending()
+    return result
 
 
 class Receiver:

@@ -9,6 +9,7 @@ from django.test import Client
 
 from parcelhub.notify import delivery, services
 from parcelhub.notify.models import NotifySettings, Outbox, SmsMessage, SmsUsage, Suppression
+from parcelhub.notify.outbox import outbox_expand_pending
 from parcelhub.tracking.services import IncomingEvent, tracking_ingest
 from parcelhub.tracking.status import Status
 from tests.notify.conftest import move
@@ -20,6 +21,8 @@ DEC = dt.datetime(2026, 11, 30, 16, 0, tzinfo=dt.UTC)   # 00:00 on 1 December in
 
 
 def deliver_all() -> list[str | None]:
+    """What the worker does after the ingests commit: compose the pending changes, then send every row."""
+    outbox_expand_pending()
     return [delivery.outbox_deliver(pk) for pk in Outbox.objects.order_by("pk").values_list("pk", flat=True)]
 
 

@@ -76,3 +76,26 @@ def test_voiding_cancels_tracking(api_a, tracked):
     shipment = Shipment.objects.get()
     post(api_a, f"/api/v1/shipments/{shipment.public_id}/void")
     assert Tracking.objects.get().status == "cancelled"
+
+
+def test_a_failing_status_change_receiver_rolls_the_whole_push_back(tracked):
+    def fail(sender, changes, **kwargs):
+        raise RuntimeError("outbox unavailable")
+
+    status_changed.connect(fail, weak=False, dispatch_uid="test-fail")
+    try:
+        with pytest.raises(RuntimeError, match="outbox unavailable"):
+            tracking_ingest(events=[event(tracked, 0, Status.PICKED_UP), event(tracked, 8, Status.IN_TRANSIT)])
+    finally:
+        status_changed.disconnect(dispatch_uid="test-fail")
+    assert TrackingEvent.objects.count() == 0
+    assert Tracking.objects.values_list("status", "last_event_at").get() == ("created", None)
+    # The connection is usable again and the same push is stored in full when it is resent.
+    again = tracking_ingest(events=[event(tracked, 0, Status.PICKED_UP), event(tracked, 8, Status.IN_TRANSIT)])
+    assert (again.stored, again.duplicates, Tracking.objects.get().status) == (2, 0, "in_transit")
+
+
+def test_events_of_one_push_keep_their_order_as_the_timeline_tie_break(tracked):
+    same = [event(tracked, 5, Status.OUT_FOR_DELIVERY, f"第{n}条") for n in (3, 1, 2)]
+    tracking_ingest(events=same)
+    assert list(TrackingEvent.objects.values_list("description", flat=True)) == ["第3条", "第1条", "第2条"]

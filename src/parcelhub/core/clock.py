@@ -13,3 +13,8 @@ def now() -> dt.datetime:
 
 def today() -> dt.date:
     return timezone.localdate()
+
+
+def start_of_day(day: dt.date) -> dt.datetime:
+    """Midnight at the start of `day` in the platform's time zone (Asia/Shanghai)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

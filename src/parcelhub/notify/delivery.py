@@ -24,6 +24,7 @@ from parcelhub.notify.models import (
     WebhookDelivery,
     WebhookEndpoint,
 )
+from parcelhub.notify.outbox import outbox_expand_pending
 
 log = logging.getLogger(__name__)
 
@@ -72,11 +73,15 @@ def _month(now: dt.datetime) -> dt.date:
 
 
 def sms_quota_for(merchant) -> int:
+    """An operator's per-merchant quota, else the plan's (plans app), else NOTIFY_SMS_MONTHLY_QUOTA."""
     from parcelhub.notify.messages import sms_quota_default
+    from parcelhub.plans.selectors import plan_limit
 
     config = getattr(merchant, "notify_settings", None)
-    return config.sms_monthly_quota if config is not None and config.sms_monthly_quota is not None \
-        else sms_quota_default()
+    if config is not None and config.sms_monthly_quota is not None:
+        return config.sms_monthly_quota
+    from_plan = plan_limit(merchant, "sms_monthly_quota")
+    return from_plan if from_plan is not None else sms_quota_default()
 
 
 def _take_sms_quota(merchant, now: dt.datetime) -> bool:
@@ -182,7 +187,9 @@ def outbox_deliver(row_id: int) -> str | None:
 
 
 def outbox_sweep(*, limit: int = SWEEP_BATCH) -> int:
-    """Send what is due (new rows whose after-commit task was lost, and retries); free stale claims."""
+    """Send what is due (new rows whose after-commit task was lost, and retries); free stale claims. Change
+    batches whose expansion job was lost are composed first."""
+    outbox_expand_pending(limit=limit)
     now = clock.now()
     Outbox.objects.filter(state=Outbox.State.SENDING, claimed_at__lt=now - CLAIM_LEASE).update(
         state=Outbox.State.PENDING, claimed_at=None, last_error="interrupted while sending", next_attempt_at=now)

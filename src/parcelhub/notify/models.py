@@ -1,8 +1,10 @@
 """Notifications: the outbox of messages to send, what each merchant wants sent, and what was sent.
 
-A status change writes one `Outbox` row per channel and recipient (SMS to the consignee, email to the
-merchant's people, one per subscribed webhook endpoint) in the ingest transaction; workers claim rows with
-a compare-and-set update and send them after commit.
+The outbox has two halves. An ingest that changes statuses writes one bare `ChangeBatch` row (its changes as
+JSON) in its own transaction; after the commit a worker turns the batch into one `Outbox` row per channel and
+recipient (SMS to the consignee, email to the merchant's people, one per subscribed webhook endpoint), composed,
+and deletes the batch in the same transaction. Workers claim `Outbox` rows with a compare-and-set update and
+send them.
 """
 
 from __future__ import annotations
@@ -59,6 +61,18 @@ class MessageTemplate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status}/{self.channel}/{self.language}"
+
+
+class ChangeBatch(models.Model):
+    """The status changes of one committed ingest, not yet turned into messages: the outbox's bare first half,
+    so the push receiver's transaction writes one row instead of composing every text."""
+
+    # [{"tracking_id", "shipment_id", "old", "new", "exception_kind", "occurred_at" (ISO), "description"}, …]
+    changes = models.JSONField()
+    created_at = models.DateTimeField()   # when the changes were received: the messages' "created"
+
+    def __str__(self) -> str:
+        return f"change batch {self.pk} ({len(self.changes)} changes)"
 
 
 class Outbox(models.Model):

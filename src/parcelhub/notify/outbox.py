@@ -1,7 +1,14 @@
-"""Writing the outbox: status changes become rows, in the caller's transaction, and are sent after commit.
+"""Writing the outbox: status changes become messages, in two steps.
 
-Called from the `status_changed` receiver inside the ingest transaction, so a rolled-back change leaves no
-row behind. The batch is loaded with a fixed number of queries whatever its size.
+1. `outbox_record_changes`, from the `status_changed` receiver inside the ingest transaction: the changes go
+   into one bare `ChangeBatch` row, so a rolled-back change leaves nothing behind and a committed one cannot
+   be lost — and the push receiver writes one row instead of reading templates and composing every text.
+2. `outbox_expand_pending`, in the worker after the commit (the `changes_committed` job, and the outbox
+   sweep every minute for a job that was lost): each batch becomes one composed `Outbox` row per change ×
+   channel × recipient, and is deleted in the same transaction; a batch is locked while it is expanded and
+   skipped by anyone else, so each change is expanded once. Delivery is queued after that commit.
+
+`outbox_write_for_changes` composes the rows with a fixed number of queries whatever the batch size.
 """
 
 from __future__ import annotations
@@ -18,10 +25,18 @@ from parcelhub.carriers.models import Carrier
 from parcelhub.core import clock
 from parcelhub.core.ids import new_id
 from parcelhub.notify import messages
-from parcelhub.notify.models import Channel, MessageTemplate, NotifySettings, Outbox, WebhookEndpoint
+from parcelhub.notify.models import (
+    ChangeBatch,
+    Channel,
+    MessageTemplate,
+    NotifySettings,
+    Outbox,
+    WebhookEndpoint,
+)
 from parcelhub.shipping.models import Shipment
 from parcelhub.shipping.selectors import tracking_url
 from parcelhub.tracking.models import Tracking, TrackingPageDesign
+from parcelhub.tracking.services import StatusChange
 from parcelhub.tracking.status import Status
 
 EVENT_STATUS_CHANGED = "shipment.status_changed"
@@ -76,11 +91,42 @@ def owner_emails(merchant_ids: Iterable[int]) -> dict[int, list[str]]:
 STALE_FOR_PEOPLE = dt.timedelta(hours=24)
 
 
-def outbox_write_for_changes(*, changes) -> list[Outbox]:
-    """One row per change × channel × recipient; delivery is scheduled for after the commit."""
+# Batches expanded per transaction by the worker.
+EXPAND_BATCHES = 20
+
+
+def outbox_record_changes(*, changes: list[StatusChange]) -> ChangeBatch | None:
+    """The bare half, inside the ingest transaction: one row holding the changes."""
+    if not changes:
+        return None
+    return ChangeBatch.objects.create(changes=[change.as_json() for change in changes], created_at=clock.now())
+
+
+def outbox_expand_pending(*, limit: int | None = None) -> int:
+    """Turn pending change batches into composed outbox rows; the number of batches expanded."""
+    expanded = 0
+    while limit is None or expanded < limit:
+        size = EXPAND_BATCHES if limit is None else min(EXPAND_BATCHES, limit - expanded)
+        with transaction.atomic():
+            batches = list(ChangeBatch.objects.select_for_update(skip_locked=True).order_by("pk")[:size])
+            if not batches:
+                break
+            ChangeBatch.objects.filter(pk__in=[batch.pk for batch in batches]).delete()
+            for batch in batches:
+                outbox_write_for_changes(changes=[StatusChange.from_json(c) for c in batch.changes],
+                                         received_at=batch.created_at)
+        expanded += len(batches)
+    return expanded
+
+
+def outbox_write_for_changes(*, changes, received_at: dt.datetime | None = None) -> list[Outbox]:
+    """One composed row per change × channel × recipient; delivery is scheduled for after the commit.
+    `received_at` (default now) is when the changes came in: the messages' creation time, and what decides
+    whether the news is too old for people."""
     if not changes:
         return []
-    now = clock.now()
+    now = received_at or clock.now()
+    due = clock.now()
     shipments = (Shipment.objects.select_related("merchant")
                  .only(*SHIPMENT_FIELDS, "merchant__name", "merchant__public_id")
                  .in_bulk([c.shipment_id for c in changes]))
@@ -114,7 +160,7 @@ def outbox_write_for_changes(*, changes) -> list[Outbox]:
                                     data=shipment_event_data(shipment, change, url), livemode=not shipment.test_mode)
                 rows.append(Outbox(public_id=event_id, merchant=merchant, shipment=shipment, endpoint=endpoint,
                                    channel=Channel.WEBHOOK, event_type=event_type, status_from=change.old,
-                                   status_to=change.new, recipient=endpoint.url, body=body, next_attempt_at=now,
+                                   status_to=change.new, recipient=endpoint.url, body=body, next_attempt_at=due,
                                    created_at=now))
         if shipment.test_mode:
             continue  # test-mode parcels reach the merchant's webhooks only, never a person
@@ -145,7 +191,7 @@ def outbox_write_for_changes(*, changes) -> list[Outbox]:
             rows.append(Outbox(merchant=merchant, shipment=shipment, channel=channel,
                                event_type=EVENT_STATUS_CHANGED, status_from=change.old, status_to=change.new,
                                recipient=address, subject=composed.subject, body=composed.body, html=composed.html,
-                               next_attempt_at=now, created_at=now))
+                               next_attempt_at=due, created_at=now))
     Outbox.objects.bulk_create(rows)
     # PostgreSQL returns the new ids from bulk_create; SQLite (3.35+) does too.
     enqueue_after_commit([row.pk for row in rows])

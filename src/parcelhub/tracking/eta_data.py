@@ -13,12 +13,12 @@ from django.db import transaction
 from django.dispatch import receiver
 from django.utils import timezone
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
 from parcelhub.core import clock
 from parcelhub.tracking.eta import Estimate, EtaModel, Sample
 from parcelhub.tracking.models import Tracking
-from parcelhub.tracking.services import status_changed
+from parcelhub.tracking.services import changes_committed, status_changed
 from parcelhub.tracking.status import TERMINAL, Status
 
 
@@ -179,21 +179,27 @@ def tracking_eta_refresh(*, trackings: list[Tracking], now: dt.datetime | None =
 
 @receiver(status_changed, dispatch_uid="tracking.eta_on_status_change")
 def _on_status_changed(sender, changes, **kwargs) -> None:
-    ids = [change.tracking_id for change in changes]
+    """Counts deliveries for the refit; no query, it runs inside the push's transaction."""
     if _cache is not None:
         # A bulk load of history (the demo, an import) would otherwise leave the day's model fitted on its
         # first batch: refit once the deliveries seen since the fit reach a tenth of the history.
         _cache.delivered_since += sum(change.new == Status.DELIVERED for change in changes)
         if _cache.delivered_since > max(REFIT_AFTER, _cache.from_pickup.size // 10):
             reset()
-    # After the commit, in the worker: the push receiver's transaction stays short (bench/tracking.py).
-    transaction.on_commit(lambda: refresh_etas_for(ids))
 
 
-@db_task()
+@receiver(changes_committed, dispatch_uid="tracking.eta_on_changes_committed")
+def _on_changes_committed(sender, tracking_ids, **kwargs) -> None:
+    # In the worker, after the commit: the push receiver's transaction stays short (bench/tracking.py).
+    refresh_etas_for(tracking_ids)
+
+
 def refresh_etas_for(tracking_ids: list[int]) -> None:
     with transaction.atomic():
-        trackings = list(Tracking.objects.filter(pk__in=tracking_ids).select_related("shipment"))
+        # Locked in pk order, as the ingest locks them: an ingest and this job never wait on each other in a
+        # circle (deadlock) over the same parcels.
+        trackings = list(Tracking.objects.filter(pk__in=tracking_ids).select_related("shipment")
+                         .select_for_update(of=("self",), no_key=True).order_by("pk"))
         tracking_eta_refresh(trackings=trackings)
 
 

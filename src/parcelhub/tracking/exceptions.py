@@ -16,14 +16,14 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.dispatch import receiver
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
 from parcelhub.core import clock
 from parcelhub.core.audit import audit
 from parcelhub.core.errors import DomainError
 from parcelhub.shipping.models import Shipment
 from parcelhub.tracking.models import Tracking, TrackingIssue
-from parcelhub.tracking.services import status_changed
+from parcelhub.tracking.services import changes_committed
 from parcelhub.tracking.status import Status
 
 Kind = TrackingIssue.Kind
@@ -114,17 +114,11 @@ def issues_detect(*, now: dt.datetime | None = None, trackings: Iterable[int] | 
     return result
 
 
-@receiver(status_changed, dispatch_uid="tracking.issues_on_status_change")
-def _detect_on_status_change(sender, changes, **kwargs) -> None:
+@receiver(changes_committed, dispatch_uid="tracking.issues_on_status_change")
+def _detect_on_status_change(sender, tracking_ids, **kwargs) -> None:
     """A failed delivery or a return shows on the board at once, and issues a scan clears close at once; the
-    time-based kinds still wait for the periodic scan."""
-    # After the commit, in the worker: the push receiver's transaction stays short (bench/tracking.py).
-    ids = [change.tracking_id for change in changes]
-    transaction.on_commit(lambda: detect_issues_for(ids))
-
-
-@db_task()
-def detect_issues_for(tracking_ids: list[int]) -> None:
+    time-based kinds still wait for the periodic scan. In the worker, after the ingest commits: the push
+    receiver's transaction stays short (bench/tracking.py)."""
     issues_detect(trackings=tracking_ids)
 
 
