@@ -26,7 +26,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 # Compiled catalogues are build output (.mo is git-ignored); rebuilt when a .po is newer.
-messages: $(patsubst %.po,%.mo,$(wildcard src/parcelhub/locale/*/LC_MESSAGES/django.po))
+# The project catalogue plus the apps' own (src/parcelhub/<app>/locale/), which Django finds by itself.
+messages: $(patsubst %.po,%.mo,$(shell find src/parcelhub -path '*/locale/*/LC_MESSAGES/django.po'))
 
 %.mo: %.po
 	msgfmt --check-format -o $@ $<
@@ -43,6 +44,7 @@ demo: install
 bench: install
 	$(VENV)/bin/python bench/rates.py
 	$(VENV)/bin/python bench/labels.py
+	$(VENV)/bin/python bench/churn.py
 	$(VENV)/bin/python bench/tracking.py  # needs PostgreSQL (DATABASE_URL, default the local test server)
 
 lint: install

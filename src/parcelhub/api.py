@@ -78,7 +78,9 @@ def _http_error(request: HttpRequest, exc: HttpError):
 def _register_routers() -> None:
     # Each domain app owns a ninja router in its api.py; they are mounted here and nowhere else
     # (ninja imports each dotted path).
-    for app in ("accounts", "geo", "rating", "orders", "shipping", "billing", "tracking", "notify"):
+    for app in ("accounts", "geo", "rating", "orders", "shipping", "billing", "tracking", "notify", "insights",
+                "plans", "marketing", "marketing.promotions", "marketing.campaigns", "crm", "crm.churn",
+                "crm.workbench"):
         api.add_router("/v1", f"parcelhub.{app}.api.router")
 
 

@@ -15,9 +15,17 @@ urlpatterns = [
     path("geo/", include("parcelhub.geo.urls")),
     path("operator/carriers/", include("parcelhub.carriers.urls")),
     path("orders/", include("parcelhub.orders.urls")),
-    # shipping (shipments, pickups) and billing (wallet, operator wallets) spell out their own paths.
+    # shipping, billing and the apps below spell out their own paths (/operator/… for the operator console).
     path("", include("parcelhub.shipping.urls")),
     path("", include("parcelhub.billing.urls")),
     path("", include("parcelhub.tracking.urls")),
     path("", include("parcelhub.notify.urls")),
+    path("", include("parcelhub.insights.urls")),
+    path("", include("parcelhub.plans.urls")),
+    path("", include("parcelhub.marketing.urls")),
+    path("", include("parcelhub.marketing.promotions.urls")),
+    path("", include("parcelhub.marketing.campaigns.urls")),
+    path("", include("parcelhub.crm.urls")),
+    path("", include("parcelhub.crm.churn.urls")),
+    path("", include("parcelhub.crm.workbench.urls")),
 ]

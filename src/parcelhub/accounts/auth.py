@@ -26,6 +26,9 @@ class ApiKeyAuth(HttpBearer):
         key = api_key_authenticate(token)
         if key is None:
             return None
+        from parcelhub.plans.gates import require_api_access  # plans builds on accounts, not the reverse
+
+        require_api_access(key.merchant, request.path)
         return Principal(merchant=key.merchant, test_mode=key.test_mode, api_key=key)
 
 

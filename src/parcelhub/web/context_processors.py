@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from django.apps import apps
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from parcelhub.accounts.models import OperatorRole
-
-
-@dataclass(frozen=True)
-class NavItem:
-    label: str
-    url_name: str
-    roles: tuple[str, ...] = ()
-    # Also the current section for these URL prefixes (settings spread over several apps).
-    also: tuple[str, ...] = ()
-
+from parcelhub.web.nav import NavItem
 
 MERCHANT_NAV = (
     NavItem(_("Orders"), "orders:order_list"),
@@ -29,8 +19,7 @@ MERCHANT_NAV = (
     NavItem(_("Exceptions"), "tracking:exceptions"),
     NavItem(_("Wallet"), "billing:wallet"),
     NavItem(_("Notifications"), "notify:settings"),
-    NavItem(_("Settings"), "accounts:shipping_settings", also=("/settings/shipping", "/settings/api-keys",
-                                                               "/tracking/page/")),
+    NavItem(_("Settings"), "accounts:shipping_settings", also=("/settings/", "/tracking/page/")),
 )
 
 OPERATOR_NAV = (
@@ -51,14 +40,21 @@ SETTINGS_TABS = (
 )
 
 
+def _contributed(attribute: str) -> tuple[NavItem, ...]:
+    """Entries that apps declare on their AppConfig, in INSTALLED_APPS order."""
+    return tuple(item for config in apps.get_app_configs() for item in getattr(config, attribute, ()))
+
+
+def operator_items(user) -> list[NavItem]:
+    """The operator console's sections this operator's role may open, in menu order."""
+    return [i for i in OPERATOR_NAV + _contributed("operator_nav") if user.has_operator_role(*i.roles)]
+
+
 def navigation(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav_items": [], "settings_tabs": []}
-    if user.is_operator:
-        items = [i for i in OPERATOR_NAV if user.has_operator_role(*i.roles)]
-    else:
-        items = list(MERCHANT_NAV)
+    items = operator_items(user) if user.is_operator else list(MERCHANT_NAV + _contributed("merchant_nav"))
     urls = [reverse(item.url_name) for item in items]
     # The deepest matching URL is the current section (/operator/carriers/ratecards/ is Rate cards, not Carriers).
     matching = [(len(prefix), index) for index, (item, url) in enumerate(zip(items, urls, strict=True))
@@ -67,5 +63,5 @@ def navigation(request: HttpRequest) -> dict:
     nav = [{"label": item.label, "url": url, "active": index == current}
            for index, (item, url) in enumerate(zip(items, urls, strict=True))]
     tabs = [{"label": tab.label, "url": reverse(tab.url_name), "active": request.path == reverse(tab.url_name)}
-            for tab in SETTINGS_TABS] if not user.is_operator else []
+            for tab in SETTINGS_TABS + _contributed("settings_tabs")] if not user.is_operator else []
     return {"nav_items": nav, "settings_tabs": tabs}
