@@ -12,12 +12,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_wallet(api_a, mch_a, operator_factory):
-    assert api_a.get("/api/v1/wallet").json() == {"balance_fen": 0, "credit_limit_fen": 0, "available_fen": 0,
-                                                   "currency": "CNY"}
+    assert api_a.get("/api/v1/wallet").json() == {"balance_fen": 0, "credit_limit_fen": 0, "bonus_fen": 0,
+                                                   "available_fen": 0, "currency": "CNY"}
     fund(mch_a, 12_345)
     services.wallet_set_credit_limit(merchant=mch_a, credit_limit_fen=5_000, actor=operator_factory("risk"))
     assert api_a.get("/api/v1/wallet").json() == {"balance_fen": 12_345, "credit_limit_fen": 5_000,
-                                                   "available_fen": 17_345, "currency": "CNY"}
+                                                   "bonus_fen": 0, "available_fen": 17_345, "currency": "CNY"}
 
 
 def test_console_session_reads_the_wallet_too(console_a, mch_a):
@@ -50,8 +50,8 @@ def test_transactions_newest_first_with_only_the_merchants_entries(api_a, mch_a,
     assert body["has_more"] is False and body["next_before"] is None
     first, second = body["items"]
     assert first == {"id": charge.public_id, "kind": "charge", "reference": "shp_01", "memo": "to 新疆",
-                     "created_at": "2027-03-01T02:00:00+00:00", "amount_fen": -1_442, "balance_after_fen": 3_558,
-                     "currency": "CNY",
+                     "created_at": "2027-03-01T02:00:00+00:00", "amount_fen": -1_442, "bonus_amount_fen": 0,
+                     "balance_after_fen": 3_558, "currency": "CNY",
                      "lines": [{"code": "first_weight", "amount_fen": 1_000},
                                {"code": "fuel_surcharge", "amount_fen": 442}],
                      "entries": [{"account": "wallet", "amount_fen": -1_442, "balance_after_fen": 3_558}]}
@@ -85,7 +85,7 @@ def test_transactions_list_queries_do_not_grow_with_the_page(api_a, mch_a, djang
     fund(mch_a, 100_000)
     for i in range(30):
         services.wallet_charge(merchant=mch_a, amount_fen=100, cost_fen=80, carrier_code="zto", reference=f"s{i}")
-    with django_assert_max_num_queries(6):
+    with django_assert_max_num_queries(7):  # includes the key's plan (api_access) and the bonus entries
         assert len(api_a.get("/api/v1/wallet/transactions?limit=100").json()["items"]) == 31
 
 

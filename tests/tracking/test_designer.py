@@ -16,6 +16,17 @@ from tests.tracking.test_public_page import parcel  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def designers_on_pro(request):
+    """The designer is a Pro feature (plans app): the merchants these tests use are on Pro for a month."""
+    from parcelhub.plans.services import subscription_grant
+
+    for name in ("merchant_a", "merchant_b"):
+        if name in request.fixturenames:
+            subscription_grant(merchant=request.getfixturevalue(name)[0], plan_code="pro", months=1,
+                               reference=f"tests-{name}")
+
 DESIGN = {"display_name": "小商品旗舰店", "logo_url": "https://img.example/logo.png", "primary_color": "#AA0000",
           "accent_color": "#00aa00", "shop_url": "https://shop.example/", "headline": "谢谢惠顾",
           "show_recommendations": "on"}
@@ -169,3 +180,15 @@ def test_results_page_query_count_is_flat(console_a, parcel, django_assert_num_q
     with django_assert_num_queries(9):
         html = console_a.get("/tracking/page/results/").content.decode()
     assert html.count("<td>商品") == 3
+
+
+def test_the_public_page_shows_the_design_only_while_the_plan_has_it(console_a, merchant_a, parcel):  # noqa: F811
+    from parcelhub.plans.services import subscription_change
+
+    console_a.post("/tracking/page/", DESIGN)
+    html = Client().get(f"/t/{parcel.public_id}").content.decode()
+    assert "--tp-primary: #aa0000; --tp-accent: #00aa00;" in html and "小商品旗舰店" in html
+    subscription_change(merchant=merchant_a[0], plan_code="free", billing_cycle="monthly")   # back to Free
+    html = Client().get(f"/t/{parcel.public_id}").content.decode()
+    assert "--tp-primary: #0f6fde; --tp-accent: #ff7a00;" in html and "小商品旗舰店" not in html
+    assert TrackingPageDesign.objects.get().display_name == "小商品旗舰店"      # kept for when they come back

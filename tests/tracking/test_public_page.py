@@ -76,7 +76,10 @@ def test_default_branding_is_the_company_name_and_house_colours(parcel):
 
 
 def test_branding_eta_blocks_and_shop_link(parcel, merchant_b):
+    from parcelhub.plans.services import trial_start
+
     merchant = parcel.merchant
+    trial_start(merchant=merchant)  # branding is a Pro feature (plans)
     TrackingPageDesign.objects.create(merchant=merchant, display_name="小商品旗舰店", logo_url="https://img.example/logo.png",
                                       primary_color="#aa0000", accent_color="#00aa00", shop_url="https://shop.example/",
                                       headline="谢谢惠顾")

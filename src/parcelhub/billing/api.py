@@ -16,9 +16,10 @@ router = Router(tags=["billing"], auth=merchant_auth)
 
 
 class WalletOut(Schema):
-    balance_fen: int
+    balance_fen: int = Field(..., description="cash: recharges less charges")
     credit_limit_fen: int
-    available_fen: int = Field(..., description="balance plus credit: the most a charge may take now")
+    bonus_fen: int = Field(0, description="bonus credit (充值赠送): spent after the cash balance, never paid out")
+    available_fen: int = Field(..., description="balance plus bonus plus credit: the most a charge may take now")
     currency: str
 
 
@@ -40,6 +41,7 @@ class TransactionOut(Schema):
     memo: str
     created_at: datetime
     amount_fen: int = Field(..., description="the change of the wallet balance (negative for charges)")
+    bonus_amount_fen: int = Field(0, description="the change of bonus credit (a charge may take cash, then bonus)")
     balance_after_fen: int | None
     currency: str
     lines: list[LineOut]
@@ -75,6 +77,7 @@ def _transaction_payload(txn: LedgerTransaction) -> dict:
     entry = selectors.wallet_entry_of(txn)
     return {"id": txn.public_id, "kind": txn.kind, "reference": txn.reference, "memo": txn.memo,
             "created_at": txn.created_at, "amount_fen": entry.amount_fen if entry else 0,
+            "bonus_amount_fen": selectors.bonus_amount_of(txn),
             "balance_after_fen": entry.balance_after_fen if entry else None, "currency": CURRENCY,
             "lines": txn.lines,
             "entries": [{"account": "wallet", "amount_fen": e.amount_fen, "balance_after_fen": e.balance_after_fen}
@@ -91,7 +94,7 @@ def _recharge_payload(request, recharge: Recharge) -> dict:
 def wallet(request):
     wallet = selectors.wallet_for(request.auth.merchant)
     return {"balance_fen": wallet.balance_fen, "credit_limit_fen": wallet.credit_limit_fen,
-            "available_fen": wallet.available_fen, "currency": CURRENCY}
+            "bonus_fen": wallet.bonus_fen, "available_fen": wallet.available_fen, "currency": CURRENCY}
 
 
 @router.get("/wallet/transactions", response=TransactionPage, summary="Wallet transactions, newest first")

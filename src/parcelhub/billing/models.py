@@ -53,6 +53,8 @@ class AccountKind(models.TextChoices):
     CARRIER_PAYABLE = "carrier_payable", _("Carrier payable")
     PAYMENT_CLEARING = "payment_clearing", _("Payment clearing")
     ADJUSTMENT = "adjustment", _("Promotions and adjustments")
+    # Bonus credit (充值赠送): promotional money, spent after the cash balance, never paid out (billing/bonus.py).
+    BONUS = "bonus", _("Merchant bonus credit")
 
 
 class LedgerAccount(models.Model):
@@ -77,6 +79,7 @@ class TransactionKind(models.TextChoices):
     CHARGE = "charge", _("Charge")
     REFUND = "refund", _("Refund")
     ADJUSTMENT = "adjustment", _("Adjustment")
+    BONUS = "bonus", _("Bonus credit")
 
 
 class LedgerTransaction(AppendOnlyModel):
@@ -131,6 +134,8 @@ class Wallet(models.Model):
     account = models.OneToOneField(LedgerAccount, on_delete=models.PROTECT, related_name="wallet")
     balance_fen = models.BigIntegerField(default=0)
     credit_limit_fen = models.BigIntegerField(default=0)
+    # Cache of the merchant's bonus account (billing/bonus.py), kept under the same row lock as the balance.
+    bonus_fen = models.BigIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -138,6 +143,7 @@ class Wallet(models.Model):
             models.CheckConstraint(name="wallet_within_credit_limit",
                                    condition=Q(balance_fen__gte=-F("credit_limit_fen"))),
             models.CheckConstraint(name="wallet_credit_limit_not_negative", condition=Q(credit_limit_fen__gte=0)),
+            models.CheckConstraint(name="wallet_bonus_not_negative", condition=Q(bonus_fen__gte=0)),
         ]
 
     def __str__(self) -> str:
@@ -145,6 +151,12 @@ class Wallet(models.Model):
 
     @property
     def available_fen(self) -> int:
+        """The most a charge may take now: cash, then bonus credit, then the credit line."""
+        return self.balance_fen + self.credit_limit_fen + self.bonus_fen
+
+    @property
+    def cash_available_fen(self) -> int:
+        """What may be spent without bonus credit (plan fees are paid from cash and credit only)."""
         return self.balance_fen + self.credit_limit_fen
 
 

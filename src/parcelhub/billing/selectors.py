@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 
 from parcelhub.accounts.models import Merchant
 from parcelhub.billing import ledger
-from parcelhub.billing.models import LedgerEntry, LedgerTransaction, Recharge, Wallet
+from parcelhub.billing.models import AccountKind, LedgerEntry, LedgerTransaction, Recharge, Wallet
 from parcelhub.core.errors import NotFound
 
 
@@ -20,9 +20,16 @@ def wallet_transactions(merchant: Merchant) -> QuerySet[LedgerTransaction]:
     """The merchant's transactions, newest first, each with `wallet_entries`: only its own wallet's entries
     (the platform's revenue and carrier cost stay out of a merchant's view)."""
     wallet = wallet_for(merchant)
+    bonus = LedgerEntry.objects.filter(account__merchant=merchant, account__kind=AccountKind.BONUS)
     return (LedgerTransaction.objects.filter(merchant=merchant).order_by("-created_at", "-id")
             .prefetch_related(Prefetch("entries", to_attr="wallet_entries",
-                                       queryset=LedgerEntry.objects.filter(account_id=wallet.account_id))))
+                                       queryset=LedgerEntry.objects.filter(account_id=wallet.account_id)),
+                              Prefetch("entries", to_attr="bonus_entries", queryset=bonus)))
+
+
+def bonus_amount_of(txn: LedgerTransaction) -> int:
+    """The change of the merchant's bonus credit in a transaction from `wallet_transactions`."""
+    return sum(entry.amount_fen for entry in getattr(txn, "bonus_entries", ()))
 
 
 def transactions_with_all_entries(merchant: Merchant) -> QuerySet[LedgerTransaction]:
@@ -56,7 +63,8 @@ def wallets_overview(query: str = "") -> QuerySet[Merchant]:
     """Every merchant with its balance and credit (zero for merchants that never had a wallet)."""
     merchants = Merchant.objects.annotate(
         balance_fen=Coalesce("wallet__balance_fen", 0), credit_limit_fen=Coalesce("wallet__credit_limit_fen", 0),
-    ).annotate(available_fen=F("balance_fen") + F("credit_limit_fen")).order_by("name", "id")
+        bonus_fen=Coalesce("wallet__bonus_fen", 0),
+    ).annotate(available_fen=F("balance_fen") + F("credit_limit_fen") + F("bonus_fen")).order_by("name", "id")
     query = query.strip()
     if query:
         merchants = merchants.filter(Q(name__icontains=query) | Q(public_id__iexact=query)

@@ -12,8 +12,15 @@ import logging
 from django.db import transaction
 
 from parcelhub.accounts.models import Merchant, User
-from parcelhub.billing import ledger
-from parcelhub.billing.models import LedgerTransaction, Recharge, RechargeStatus, TransactionKind, Wallet
+from parcelhub.billing import bonus, ledger
+from parcelhub.billing.models import (
+    AccountKind,
+    LedgerTransaction,
+    Recharge,
+    RechargeStatus,
+    TransactionKind,
+    Wallet,
+)
 from parcelhub.billing.payments import DEFAULT_PROVIDER, provider_for
 from parcelhub.core import clock
 from parcelhub.core.audit import audit
@@ -31,17 +38,25 @@ ADJUSTMENT_MAX_FEN = 100_000_000
 class InsufficientFunds(DomainError):
     status = 402
 
-    def __init__(self, *, balance_fen: int, credit_limit_fen: int, required_fen: int) -> None:
-        available = balance_fen + credit_limit_fen
-        credit_en = f" (available with credit: {format_fen(available)})" if credit_limit_fen else ""
-        credit_zh = f"（含信用额度可用 {format_fen(available)}）" if credit_limit_fen else ""
+    def __init__(self, *, balance_fen: int, credit_limit_fen: int, required_fen: int, bonus_fen: int = 0) -> None:
+        available = balance_fen + credit_limit_fen + bonus_fen
+        if bonus_fen:
+            credit_en = f" (available with bonus credit{' and credit' if credit_limit_fen else ''}: " \
+                        f"{format_fen(available)})"
+            credit_zh = f"（含赠送余额{'和信用额度' if credit_limit_fen else ''}可用 {format_fen(available)}）"
+        else:
+            credit_en = f" (available with credit: {format_fen(available)})" if credit_limit_fen else ""
+            credit_zh = f"（含信用额度可用 {format_fen(available)}）" if credit_limit_fen else ""
+        details = {"balance_fen": balance_fen, "credit_limit_fen": credit_limit_fen,
+                   "available_fen": available, "required_fen": required_fen}
+        if bonus_fen:
+            details["bonus_fen"] = bonus_fen
         super().__init__(
             "insufficient_funds",
             f"Insufficient wallet balance: the balance is {format_fen(balance_fen)}{credit_en} and "
             f"{format_fen(required_fen)} is needed. Please recharge.",
             f"钱包余额不足：当前余额 {format_fen(balance_fen)}{credit_zh}，需要 {format_fen(required_fen)}，请先充值。",
-            details={"balance_fen": balance_fen, "credit_limit_fen": credit_limit_fen,
-                     "available_fen": available, "required_fen": required_fen},
+            details=details,
         )
 
 
@@ -54,15 +69,21 @@ def _require_int(value: object, name: str, *, minimum: int, maximum: int | None 
     return value
 
 
-def _lines_payload(lines: list[tuple[str, int]] | None, amount_fen: int) -> list[dict]:
+def _lines_payload(lines: list[tuple] | None, amount_fen: int) -> list[dict]:
+    """Lines are (code, amount_fen) or (code, amount_fen, label, source_id): discounts and promotions carry
+    their own words and the public id of what gave them (marketing.stacking), kept on the ledger line."""
     if not lines:
         return []
     payload = []
-    for code, amount in lines:
+    for code, amount, *extra in lines:
         if not isinstance(code, str) or not code or type(amount) is not int:
             raise DomainError("invalid_lines", "Each line needs a code and a whole amount in fen.",
                               "每个明细行需要代码和整数金额（分）。")
-        payload.append({"code": code, "amount_fen": amount})
+        line = {"code": code, "amount_fen": amount}
+        for key, value in zip(("label", "source_id"), extra, strict=False):
+            if value:
+                line[key] = str(value)
+        payload.append(line)
     if sum(line["amount_fen"] for line in payload) != amount_fen:
         raise DomainError("lines_mismatch", "The lines do not add up to the amount charged.",
                           "明细合计与扣款金额不一致。")
@@ -87,15 +108,21 @@ def wallet_charge(*, merchant: Merchant, amount_fen: int, cost_fen: int, carrier
                               f"{reference} 已扣款。", status=409)
         if wallet.available_fen < amount_fen:
             raise InsufficientFunds(balance_fen=wallet.balance_fen, credit_limit_fen=wallet.credit_limit_fen,
-                                    required_fen=amount_fen)
+                                    required_fen=amount_fen, bonus_fen=wallet.bonus_fen)
+        split = bonus.split_charge(wallet, amount_fen)
+        paid_by = [(wallet.account, -split.cash_fen)]
+        if split.bonus_fen:
+            paid_by.append((bonus.bonus_account(merchant), -split.bonus_fen))
         txn = ledger.ledger_post(
             kind=TransactionKind.CHARGE, merchant=merchant, wallet=wallet, reference=reference, memo=memo,
             lines=line_payload, actor=actor,
-            entries=[(wallet.account, -amount_fen), (ledger.carrier_payable_account(carrier_code), cost_fen),
+            entries=[*paid_by, (ledger.carrier_payable_account(carrier_code), cost_fen),
                      (ledger.revenue_account(), amount_fen - cost_fen)])
-        audit(action="wallet.charge", actor=actor, merchant=merchant, target=txn,
-              data={"reference": reference, "amount_fen": amount_fen, "cost_fen": cost_fen,
-                    "carrier": carrier_code})
+        bonus.apply_bonus_delta(wallet, -split.bonus_fen)
+        data = {"reference": reference, "amount_fen": amount_fen, "cost_fen": cost_fen, "carrier": carrier_code}
+        if split.bonus_fen:
+            data.update(cash_fen=split.cash_fen, bonus_fen=split.bonus_fen)
+        audit(action="wallet.charge", actor=actor, merchant=merchant, target=txn, data=data)
     return txn
 
 
@@ -116,7 +143,10 @@ def wallet_refund(*, reference: str, reason: str, actor: User | None = None) -> 
         txn = ledger.ledger_post(
             kind=TransactionKind.REFUND, merchant=charge.merchant, wallet=wallet, reference=reference,
             memo=reason, actor=actor, reverses=charge, entries=entries,
-            lines=[{"code": line["code"], "amount_fen": -line["amount_fen"]} for line in charge.lines])
+            lines=[{**line, "amount_fen": -line["amount_fen"]} for line in charge.lines])
+        # Bonus that paid for the charge goes back to bonus credit, never to cash.
+        bonus.apply_bonus_delta(wallet, sum(amount for account, amount in entries
+                                            if account.kind == AccountKind.BONUS))
         audit(action="wallet.refund", actor=actor, merchant=charge.merchant, target=txn,
               data={"reference": reference, "charge": charge.public_id, "reason": reason})
     return txn
@@ -132,7 +162,7 @@ def wallet_adjust(*, merchant: Merchant, amount_fen: int, reason: str, actor: Us
         raise DomainError("reason_required", "Give a reason for the adjustment.", "请填写调整原因。")
     with transaction.atomic():
         wallet = ledger.wallet_lock(merchant)
-        if wallet.available_fen + amount_fen < 0:
+        if wallet.cash_available_fen + amount_fen < 0:  # a debit takes cash, never bonus credit
             raise InsufficientFunds(balance_fen=wallet.balance_fen, credit_limit_fen=wallet.credit_limit_fen,
                                     required_fen=-amount_fen)
         txn = ledger.ledger_post(
@@ -221,6 +251,10 @@ def recharge_confirm(*, provider_txn_id: str, recharge_public_id: str, amount_fe
                                                        paid_at=clock.now(), transaction=txn)
         audit(action="recharge.paid", merchant=recharge.merchant, target=recharge,
               data={"provider_txn_id": provider_txn_id, "amount_fen": amount_fen, "transaction": txn.public_id})
+        # 充值赠送: the best matching bonus rule applies in this same transaction, so exactly once per recharge.
+        from parcelhub.plans.recharge_bonus import recharge_bonus_apply
+
+        recharge_bonus_apply(recharge=recharge, wallet=wallet)
     recharge.refresh_from_db()
     return recharge
 

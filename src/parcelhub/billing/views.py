@@ -28,6 +28,7 @@ from parcelhub.billing.statement_pdf import statement_pdf
 from parcelhub.core import clock
 from parcelhub.core.errors import DomainError
 from parcelhub.core.money import fen_to_yuan_str, format_fen
+from parcelhub.plans.selectors import active_bonus_rules
 
 RECENT_TRANSACTIONS = 20
 OPERATOR_TRANSACTIONS = 50
@@ -45,6 +46,7 @@ def _wallet_page(request: HttpRequest, form: RechargeForm | None = None, status:
         "recharges": list(selectors.recharges_for(merchant)[:5]),
         "months": statements.statement_months(merchant, today=clock.today()),
         "recharge_available": provider_available(),
+        "bonus_rules": active_bonus_rules(clock.now()),
     }, status=status)
 
 

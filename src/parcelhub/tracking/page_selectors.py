@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from parcelhub.carriers.models import Carrier
 from parcelhub.core import clock
+from parcelhub.plans.selectors import feature_enabled
 from parcelhub.shipping.labels.privacy import mask_name, mask_phone
 from parcelhub.shipping.models import Shipment
 from parcelhub.tracking.models import (
@@ -107,6 +108,11 @@ def public_page_context(shipment: Shipment) -> dict:
     """Everything the public page shows for one parcel."""
     tracking: Tracking = shipment.tracking
     design = design_for(shipment.merchant)
+    if design.pk and not feature_enabled(shipment.merchant, "custom_tracking_page"):
+        # A design saved on Pro or during a trial is kept, but its branding shows only while the plan has the
+        # branded page; which blocks to show stays the merchant's choice.
+        design = TrackingPageDesign(merchant=shipment.merchant, show_recommendations=design.show_recommendations,
+                                    show_coupon=design.show_coupon)
     steps, percent = progress_steps(tracking)
     events = list(tracking.events.order_by("-occurred_at", "-id"))
     status_words = str(_STATUS_WORDS.get(tracking.status, tracking.status))

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from parcelhub.accounts.models import OperatorRole
 from parcelhub.accounts.permissions import merchant_required, operator_required
+from parcelhub.plans.gates import plan_feature_required
 from parcelhub.tracking import page_selectors as selectors
 from parcelhub.tracking import page_services as services
 from parcelhub.tracking.models import TrackingPageDesign
@@ -79,6 +80,7 @@ def _designer_context(request: HttpRequest, form: DesignForm, design: TrackingPa
 
 
 @merchant_required
+@plan_feature_required("custom_tracking_page")
 def page_designer(request: HttpRequest) -> HttpResponse:
     design = selectors.design_for(request.merchant)
     if request.method == "POST":
@@ -95,6 +97,7 @@ def page_designer(request: HttpRequest) -> HttpResponse:
 
 
 @merchant_required
+@plan_feature_required("custom_tracking_page")
 @require_POST
 def page_preview(request: HttpRequest) -> HttpResponse:
     """The designer's live preview: the form's current values rendered into the public template, unsaved."""
