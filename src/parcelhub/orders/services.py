@@ -166,16 +166,19 @@ def order_import_start(*, merchant, content: bytes, filename: str, layout: str |
                        test_mode: bool = False, actor=None) -> OrderImport:
     """Check the file can be read and which export it is, store it, and queue the background import.
 
-    Raises DomainError 422 (`file_unreadable`, `layout_unknown`, `columns_missing`) before anything is stored.
+    Raises DomainError 422 (`file_unreadable`, `layout_unknown`, `columns_missing`), or 402 when the plan has no
+    import or fewer rows per file (`plan_feature_required`, `plan_limit_exceeded`), before anything is stored.
     """
     from parcelhub.orders.importing.layouts import LAYOUTS, layout_for_table
     from parcelhub.orders.importing.reading import read_upload
     from parcelhub.orders.tasks import process_order_import
+    from parcelhub.plans import gates as plan_gates
 
     if layout and layout not in LAYOUTS:
         raise invalid("layout_unknown", f"Unknown file layout “{layout}”.", f"未知的文件格式“{layout}”。")
     table = read_upload(content, filename)
     chosen = layout_for_table(table, layout or None)
+    plan_gates.check_import(merchant, rows=len(table.rows))
     with transaction.atomic():
         job = OrderImport.objects.create(
             merchant=merchant, created_by=actor if getattr(actor, "is_authenticated", False) else None,

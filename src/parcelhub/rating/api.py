@@ -8,6 +8,8 @@ from pydantic import model_validator
 
 from parcelhub.accounts.auth import merchant_auth
 from parcelhub.core.jsonio import json_response
+from parcelhub.crm.onboarding import onboarding_mark
+from parcelhub.marketing.pricing import line_payload
 from parcelhub.rating import quoting
 from parcelhub.rating.reasons import reason_text
 from parcelhub.rating.types import Quote
@@ -67,6 +69,9 @@ class BatchRequestIn(Schema):
 class PriceLineOut(Schema):
     code: str
     amount_fen: int
+    label: str | None = Field(None, description="discount and promotion lines: what gave it, in words")
+    source_id: str | None = Field(None, description="discount and promotion lines: the tier code or the public "
+                                                    "id of the coupon grant or package")
 
 
 class RateOut(Schema):
@@ -116,7 +121,7 @@ def rate_payload(quote: Quote) -> dict:
         "reason_message": None if quote.eligible else reason_text(quote.reason),
         "billable_weight_g": quote.billable_weight_g, "weight_basis": quote.weight_basis,
         "volumetric_weight_g": quote.volumetric_weight_g, "total_fen": quote.total_fen, "cost_fen": quote.cost_fen,
-        "breakdown": [{"code": line.code, "amount_fen": line.amount_fen} for line in quote.breakdown],
+        "breakdown": [line_payload(line) for line in quote.breakdown],
         "transit_days": quote.transit_days, "flags": list(quote.flags),
     }
 
@@ -124,12 +129,16 @@ def rate_payload(quote: Quote) -> dict:
 @router.post("/rates", response=RatesOut, summary="Compare every carrier service for one parcel")
 def rates(request, body: RateRequestIn):
     """Eligible rates come first, sorted by total; ineligible services follow with a `reason`.
-    `total_fen` always equals the sum of `breakdown`. Flags: cheapest, fastest, and recommended (the cheapest
+    `total_fen` is what this merchant pays and always equals the sum of `breakdown`: the rate card's lines,
+    then the membership tier discount (`tier_discount`), at most one coupon (`coupon`) or a package that
+    replaces the price (`package`), and a `guardrail_cap` when a discount would break the minimum margin. Flags: cheapest, fastest, and recommended (the cheapest
     service at most one day slower than the fastest). `etas` gives each eligible service's delivery window
     if the label is bought today: the dates within which 80 % of past parcels on the lane arrived
     (`basis: history`), or the rate card's transit days (`basis: rate_card`)."""
     parcel = body.to_request()
-    quotes = quoting.quote_parcel(parcel, merchant=request.auth.merchant)
+    quotes = quoting.quote_parcel(parcel, merchant=request.auth.merchant, priced=True,
+                                  with_offers=not request.auth.test_mode)
+    onboarding_mark(merchant=request.auth.merchant, milestone="first_quote")  # CRM onboarding funnel
     etas = quote_etas(parcel, quotes, merchant=request.auth.merchant)
     return json_response({"currency": "CNY", "rates": [rate_payload(q) for q in quotes],
                           "etas": {key: eta.as_dict() for key, eta in etas.items()}})
@@ -140,7 +149,9 @@ def rates_batch(request, body: BatchRequestIn):
     """Results come back in input order with each parcel's `ref`. A parcel whose origin or destination
     cannot be resolved fails the whole call (422, `details` lists every such parcel by index)."""
     requests = [item.to_request() for item in body.parcels]
-    batches = quoting.quote_parcels(requests, merchant=request.auth.merchant)
+    batches = quoting.quote_parcels(requests, merchant=request.auth.merchant, priced=True,
+                                    with_offers=not request.auth.test_mode)
+    onboarding_mark(merchant=request.auth.merchant, milestone="first_quote")  # CRM onboarding funnel
     # 10,000 parcels × every service is ~100,000 rates: validating them again against RateOut would take
     # several times longer than pricing them, so the answer is serialised directly.
     return json_response({"currency": "CNY", "results": [

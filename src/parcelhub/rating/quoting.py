@@ -87,15 +87,27 @@ def _engine_parcel(request: ParcelRequest, origin: Region, destination: Region) 
     )
 
 
-def quote_parcel(request: ParcelRequest, *, merchant: Merchant | None = None) -> list[Quote]:
+def quote_parcel(request: ParcelRequest, *, merchant: Merchant | None = None, priced: bool = False,
+                 with_offers: bool = True) -> list[Quote]:
+    """List prices; with `priced`, the merchant's own prices (tier discount, promotions, margin guardrail —
+    marketing.pricing), each discount a line of the breakdown."""
     resolver = _PlaceResolver(merchant)
     parcel = _engine_parcel(request, resolver.origin(request.origin), resolver.resolve(request.destination))
-    return quote_all(parcel, rating_inputs())
+    quotes = quote_all(parcel, rating_inputs())
+    if not priced or merchant is None:
+        return quotes
+    from parcelhub.marketing.pricing import count_quote_guardrail, price_quotes
+
+    result = price_quotes(quotes, merchant=merchant, origin=parcel.origin[-1],
+                          destination=parcel.destination_province, with_offers=with_offers)
+    count_quote_guardrail(result)
+    return result.quotes
 
 
-def quote_parcels(requests: list[ParcelRequest], *, merchant: Merchant | None = None) -> list[list[Quote]]:
+def quote_parcels(requests: list[ParcelRequest], *, merchant: Merchant | None = None, priced: bool = False,
+                  with_offers: bool = True) -> list[list[Quote]]:
     """Quotes every parcel through the vectorised path; a place that cannot be resolved fails the whole batch
-    with every bad item listed, so nothing is half-answered."""
+    with every bad item listed, so nothing is half-answered. `priced` as for `quote_parcel`."""
     resolver = _PlaceResolver(merchant)
     parcels, problems = [], []
     for index, request in enumerate(requests):
@@ -112,4 +124,10 @@ def quote_parcels(requests: list[ParcelRequest], *, merchant: Merchant | None = 
                           f"#{first['index']}: {first['message']}",
                           f"{len(problems)} 个包裹无法报价；第一个（#{first['index']}）：{first['message']}",
                           status=422, details=problems)
-    return quote_many(parcels, rating_inputs())
+    batches = quote_many(parcels, rating_inputs())
+    if not priced or merchant is None:
+        return batches
+    from parcelhub.marketing.pricing import price_batch
+
+    return price_batch(batches, merchant=merchant, with_offers=with_offers,
+                       places=[(p.origin[-1], p.destination_province) for p in parcels])

@@ -19,6 +19,15 @@ PRICE_LINES = {
     "remote_surcharge": _("Remote-area surcharge"),
     "minimum_charge": _("Minimum-charge top-up"),
     "insurance": _("Insurance"),
+    # Added by the price pipeline (marketing.stacking); their lines usually carry their own label.
+    "tier_discount": _("Membership discount"),
+    "coupon": _("Coupon"),
+    "package": _("Package"),
+    "guardrail_cap": _("Minimum-margin adjustment"),
+    # Ledger lines of the promotions app (marketing.promotions).
+    "spend_off": _("Spend-and-save credit"),
+    "package_refund": _("Package refund"),
+    "flash_sale": _("Flash sale"),
 }
 
 FLAGS = {

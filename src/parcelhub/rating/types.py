@@ -79,6 +79,10 @@ class Parcel:
 class PriceLine:
     code: str        # first_weight | additional_weight | fuel_surcharge | remote_surcharge | insurance | minimum_charge
     amount_fen: int
+    # Lines the price pipeline adds (marketing.stacking: tier_discount, coupon, package, guardrail_cap) carry
+    # their own words and the public id of what gave them; the card's lines leave both empty.
+    label: str = ""
+    source_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from datetime import datetime
 from django.db import transaction
 from django.http import HttpResponse
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import model_validator
+from pydantic import model_serializer, model_validator
 
 from parcelhub.accounts.auth import merchant_auth
 from parcelhub.core.errors import DomainError
@@ -46,10 +46,12 @@ class ParcelIn(Schema):
 
 
 class BuyIn(Schema):
-    """Either `service` ("sf.standard") or `rule` (cheapest | fastest | recommended)."""
+    """Either `service` ("sf.standard") or `rule` (cheapest | fastest | recommended). `coupon`: the public id of
+    one of your coupon grants or packages to use, or "none"; without it the best one that applies is used."""
 
     service: str | None = Field(None, max_length=48)
     rule: str | None = Field(None, pattern="^(cheapest|fastest|recommended)$")
+    coupon: str | None = Field(None, max_length=40)
 
 
 class ShipmentIn(Schema):
@@ -71,8 +73,17 @@ class ShipmentIn(Schema):
 
 
 class PriceLineOut(Schema):
+    """Discount and promotion lines (tier_discount, coupon, package, guardrail_cap) also carry `label` (in words)
+    and `source_id` (the tier code, or the coupon grant's / package's public id); the card's lines do not."""
+
     code: str
     amount_fen: int
+    label: str | None = None
+    source_id: str | None = None
+
+    @model_serializer(mode="wrap")
+    def _card_lines_stay_two_keys(self, handler):
+        return {key: value for key, value in handler(self).items() if value is not None}
 
 
 class ShipmentOut(Schema):
@@ -171,7 +182,7 @@ def shipment_create(request, body: ShipmentIn):
         shipment = _create(request, body)
         if body.buy:
             shipment = services.shipment_buy(shipment=shipment, service_key=body.buy.service, rule=body.buy.rule,
-                                             actor=request.auth.user)
+                                             coupon=body.buy.coupon, actor=request.auth.user)
     return Status(201, shipment_payload(shipment))
 
 
@@ -193,7 +204,7 @@ def shipment_detail(request, shipment_id: str):
 def shipment_buy(request, shipment_id: str, body: BuyIn):
     shipment = selectors.shipment_get(request.auth.merchant, shipment_id)
     return shipment_payload(services.shipment_buy(shipment=shipment, service_key=body.service, rule=body.rule,
-                                                  actor=request.auth.user))
+                                                  coupon=body.coupon, actor=request.auth.user))
 
 
 @router.post("/shipments/{shipment_id}/void", response=ShipmentOut, summary="Void the label and refund")

@@ -18,6 +18,9 @@ from parcelhub.core import clock
 from parcelhub.core.audit import audit
 from parcelhub.core.errors import DomainError
 from parcelhub.geo.selectors import origin_chain
+from parcelhub.marketing.pricing import price_batch
+from parcelhub.marketing.promotions.spend_offs import spend_offs_settle_bulk
+from parcelhub.marketing.services import tier_check
 from parcelhub.rating.batch import quote_many
 from parcelhub.rating.types import Parcel
 from parcelhub.shipping.models import BulkPurchase, Shipment
@@ -74,7 +77,11 @@ def bulk_preview(*, merchant, order_ids: list[str]) -> BulkPreview:
                       declared_value_fen=o.declared_value_fen or 0) for o in orders]
     summaries = {rule: RuleSummary(rule) for rule in RULES}
     unquotable = []
-    for order, quotes in zip(orders, quote_many(parcels, rating_inputs()), strict=True):
+    # The merchant's tier prices. Coupons and packages are left out: each is used once, label by label, at
+    # purchase, so applying the same one to every order would understate the total.
+    priced = price_batch(quote_many(parcels, rating_inputs()), merchant=merchant, with_offers=False,
+                         places=[(p.origin[-1], p.destination_province) for p in parcels])
+    for order, quotes in zip(orders, priced, strict=True):
         flagged = False
         for quote in quotes:
             for rule in quote.flags:
@@ -135,7 +142,15 @@ def bulk_purchase_run(bulk_id: int) -> BulkPurchase:
         processed=bulk.total, bought=bought, failed=len(failures), charged_fen=charged, failures=failures,
         status=BulkPurchase.Status.DONE, finished_at=clock.now())
     bulk.refresh_from_db()
+    if bought:
+        _after_bulk(bulk)
     return bulk
+
+
+def _after_bulk(bulk: BulkPurchase) -> None:
+    """Once per run rather than per label: the tier upgrade check, and 满减 on the run as one purchase."""
+    tier_check(merchant=bulk.merchant)
+    spend_offs_settle_bulk(bulk=bulk)
 
 
 def _buy_order(order, bulk: BulkPurchase, inputs) -> Shipment:
@@ -143,7 +158,7 @@ def _buy_order(order, bulk: BulkPurchase, inputs) -> Shipment:
     with transaction.atomic():
         shipment = shipment_from_order(order=order, actor=bulk.created_by)
         return shipment_buy(shipment=shipment, rule=bulk.rule, actor=bulk.created_by, inputs=inputs,
-                            render_label=False)
+                            render_label=False, tier_check=False)
 
 
 def bulk_shipments(bulk: BulkPurchase):

@@ -27,6 +27,8 @@ from parcelhub.core.errors import DomainError
 from parcelhub.geo.models import Region
 from parcelhub.geo.parsing import ParseError, normalize_phone
 from parcelhub.geo.selectors import origin_chain
+from parcelhub.marketing import pricing as merchant_pricing
+from parcelhub.marketing.services import purchase_commit, purchase_release
 from parcelhub.rating.engine import quote_all
 from parcelhub.rating.reasons import reason_text
 from parcelhub.rating.types import Parcel, Quote, RatingInputs
@@ -162,7 +164,7 @@ def _record_purchase(shipment: Shipment, quote: Quote, waybill) -> None:
     shipment.carrier_code, shipment.service_code, shipment.service_name = quote.carrier, quote.service, quote.service_name
     shipment.total_fen, shipment.cost_fen = quote.total_fen, quote.cost_fen
     shipment.billable_weight_g, shipment.transit_days = quote.billable_weight_g, quote.transit_days
-    shipment.breakdown = [{"code": line.code, "amount_fen": line.amount_fen} for line in quote.breakdown]
+    shipment.breakdown = [merchant_pricing.line_payload(line) for line in quote.breakdown]
     shipment.waybill_no, shipment.sort_code, shipment.hub = waybill.waybill_no, waybill.sort_code, waybill.hub
     shipment.purchased_at = clock.now()
     shipment.save()
@@ -203,11 +205,13 @@ def purchase_candidates(quotes: list[Quote], *, service_key: str | None = None,
 
 
 def _charge_and_book(shipment: Shipment, quote: Quote, actor):
-    if not shipment.test_mode:
+    # A label paid for by a prepaid package costs nothing now: there is nothing to take from the wallet.
+    if not shipment.test_mode and quote.total_fen > 0:
         wallet_charge(merchant=shipment.merchant, amount_fen=quote.total_fen, cost_fen=quote.cost_fen,
                       carrier_code=quote.carrier, reference=shipment.public_id,
                       memo=f"{quote.service_name} {shipment.reference}".strip(),
-                      lines=[(line.code, line.amount_fen) for line in quote.breakdown], actor=actor)
+                      lines=[(line.code, line.amount_fen, line.label, line.source_id) for line in quote.breakdown],
+                      actor=actor)
     return adapter_for(quote.carrier).create_waybill(_waybill_request(shipment, quote))
 
 
@@ -223,9 +227,26 @@ def _book_first_accepting(shipment: Shipment, candidates: list[Quote], actor):
     raise AssertionError("unreachable: candidates is never empty")
 
 
+def merchant_quotes(shipment: Shipment, quotes: list[Quote], *,
+                    coupon: str | None = None) -> merchant_pricing.PricedQuotes:
+    """The merchant's prices (tier, offers, guardrail); test-mode labels get the tier but use no offers."""
+    return merchant_pricing.price_quotes(
+        quotes, merchant=shipment.merchant, origin=shipment.sender_region.province_code,
+        destination=shipment.recipient_region.province_code, coupon=coupon, with_offers=not shipment.test_mode)
+
+
+def _check_coupon(priced: merchant_pricing.PricedQuotes, quote: Quote, coupon: str | None) -> None:
+    stack = priced.stack_for(quote)
+    if coupon and stack is not None and stack.chosen_missing:
+        raise DomainError("coupon_not_applicable", f"The coupon {coupon} cannot be used on this label.",
+                          f"优惠券 {coupon} 不能用于此面单。", status=422)
+
+
 def shipment_buy(*, shipment: Shipment, service_key: str | None = None, rule: str | None = None, actor=None,
-                 inputs: RatingInputs | None = None, render_label: bool = True) -> Shipment:
-    """Charge, take a waybill, render the label — all or nothing. Test-mode shipments are not charged."""
+                 inputs: RatingInputs | None = None, render_label: bool = True, coupon: str | None = None,
+                 tier_check: bool = True) -> Shipment:
+    """Charge, take a waybill, render the label — all or nothing. Test-mode shipments are not charged.
+    `coupon`: the public id of the coupon grant the merchant chose ("none" for none; default: the best one)."""
     waybill = None
     try:
         with transaction.atomic():
@@ -234,9 +255,16 @@ def shipment_buy(*, shipment: Shipment, service_key: str | None = None, rule: st
             if locked.status != Shipment.Status.DRAFT:
                 raise DomainError("already_purchased", "This shipment's label was already bought.",
                                   "该运单已购买面单。", status=409)
-            candidates = purchase_candidates(shipment_quotes(locked, inputs), service_key=service_key, rule=rule)
+            list_quotes = shipment_quotes(locked, inputs)
+            priced = merchant_quotes(locked, list_quotes, coupon=coupon)
+            candidates = purchase_candidates(priced.quotes, service_key=service_key, rule=rule)
+            _check_coupon(priced, candidates[0], coupon)
             quote, waybill = _book_first_accepting(locked, candidates, actor)
             _record_purchase(locked, quote, waybill)
+            list_fen = next(q.total_fen for q in list_quotes
+                            if (q.carrier, q.service) == (quote.carrier, quote.service))
+            purchase_commit(shipment=locked, stack=priced.stack_for(quote), list_fen=list_fen,
+                            tier_check_after=tier_check)
             tracking_start(shipment=locked)
             if render_label:
                 label_pdf(locked)  # proves the label renders before anything commits
@@ -262,8 +290,9 @@ def shipment_void(*, shipment: Shipment, actor=None) -> Shipment:
             raise DomainError("not_voidable", "Only a bought label can be voided.", "只有已购买的面单才能作废。",
                               status=409)
         adapter_for(locked.carrier_code).cancel_waybill(carrier=locked.carrier_code, waybill_no=locked.waybill_no)
-        if not locked.test_mode:
+        if not locked.test_mode and locked.total_fen > 0:
             wallet_refund(reference=locked.public_id, reason="void", actor=actor)
+        purchase_release(shipment=locked)
         locked.status, locked.voided_at = Shipment.Status.VOIDED, clock.now()
         locked.save(update_fields=["status", "voided_at"])
         tracking_ingest(events=[IncomingEvent(
