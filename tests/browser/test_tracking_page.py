@@ -10,6 +10,7 @@ import pytest
 from parcelhub.accounts.models import Merchant
 from parcelhub.geo.models import Region
 from parcelhub.geo.regions_data import load_regions
+from parcelhub.plans.services import subscription_grant
 from parcelhub.shipping.models import Shipment
 from parcelhub.simulation.accounts_world import DEMO_MERCHANTS, DEMO_PASSWORD, build_people
 from parcelhub.simulation.billing_world import build_wallets
@@ -33,6 +34,7 @@ def delivered(transactional_db, live_server):
     build_people()
     merchant = Merchant.objects.get(name=DEMO_MERCHANTS[0][0])
     build_wallets(merchants=[merchant], today=dt.date.today())
+    subscription_grant(merchant=merchant, plan_code="pro", months=1, reference="tests-designer")  # a Pro feature
     body = post(bearer_client(merchant, mode="live"), "/api/v1/shipments",
                 {**AD_HOC_BODY, "buy": {"rule": "cheapest"}}).json()
     shipment = Shipment.objects.get(public_id=body["id"])

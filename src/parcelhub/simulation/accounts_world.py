@@ -33,11 +33,17 @@ DEMO_MERCHANTS = [
 
 
 DEMO_OPERATORS = [("admin@parcelhub.local", OperatorRole.ADMIN, "平台管理员"),
-                  ("pricing@parcelhub.local", OperatorRole.PRICING, "定价专员")]
+                  ("pricing@parcelhub.local", OperatorRole.PRICING, "定价专员"),
+                  ("marketing@parcelhub.local", OperatorRole.MARKETING, "市场运营")]
 
 
 def demo_logins() -> list[DemoLogin]:
+    # The account managers are made with their key accounts in workbench_world.
+    from parcelhub.simulation.workbench_world import MANAGERS
+
     logins = [DemoLogin(f"operator · {role}", email, DEMO_PASSWORD) for email, role, _ in DEMO_OPERATORS]
+    logins += [DemoLogin(f"operator · account_manager · {name}", email, DEMO_PASSWORD)
+               for email, name, *_ in MANAGERS]
     logins += [DemoLogin(f"merchant · {m[0]}", m[7], DEMO_PASSWORD) for m in DEMO_MERCHANTS]
     return logins
 

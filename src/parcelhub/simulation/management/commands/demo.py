@@ -9,6 +9,16 @@ from django.db import transaction
 
 from parcelhub.accounts.models import Merchant
 from parcelhub.core import clock
+from parcelhub.simulation import (
+    campaigns_world,
+    churn_world,
+    crm_world,
+    marketing_world,
+    plans_world,
+    population_world,
+    promotions_world,
+    workbench_world,
+)
 from parcelhub.simulation.accounts_world import DEMO_API_KEY, DEMO_MERCHANTS, build_people, demo_logins
 from parcelhub.simulation.billing_world import build_wallets
 from parcelhub.simulation.carriers_world import build_carriers_and_cards
@@ -39,6 +49,15 @@ class Command(BaseCommand):
                 counts |= build_orders(merchants=merchants, today=clock.today(), count_per_merchant=100)
                 counts |= build_shipment_history(merchants=merchants, today=clock.today())
                 counts |= build_tracking_history(merchants=merchants, today=clock.today())
+                # Marketing and CRM, in dependency order: the population's history first, campaigns on top of
+                # it, account managers before the churn alerts that open their tasks. They replay months of
+                # history (tiers, campaigns, alerts) once, with the population; a later run leaves them as they are.
+                population = population_world.build(merchants=merchants, today=clock.today())
+                counts |= population
+                if population["population_merchants"]:
+                    for world in (plans_world, marketing_world, promotions_world, crm_world, campaigns_world,
+                                  workbench_world, churn_world):
+                        counts |= world.build(merchants=merchants, today=clock.today())
             counts.pop("balances_fen", None)
             summary = ", ".join(f"{value} {name.replace('_', ' ')}" for name, value in counts.items()
                                 if not name.endswith("_created"))
