@@ -45,7 +45,8 @@ def test_exactly_the_affordable_purchases_succeed(drafts):
     outcomes = ["402" if isinstance(o, InsufficientFunds) else "bought" if isinstance(o, Shipment) else o
                 for o in outcomes]
 
-    assert sorted(outcomes).count("bought") == AFFORDABLE
+    assert [o for o in outcomes if not isinstance(o, str)] == []  # no other error (a race on shared rows)
+    assert outcomes.count("bought") == AFFORDABLE
     assert outcomes.count("402") == BUYERS - AFFORDABLE
     assert Shipment.objects.filter(status="purchased").count() == AFFORDABLE
     assert Shipment.objects.filter(status="draft").count() == BUYERS - AFFORDABLE

@@ -45,9 +45,11 @@ def ensure_programme() -> TierSettings:
         return settings
     with transaction.atomic():
         if not Tier.objects.exists():
-            for code, name, name_en, rank, threshold, bp in DEFAULT_TIERS:
-                Tier.objects.create(code=code, name=name, name_en=name_en, rank=rank,
-                                    min_monthly_shipments=threshold, discount_bp=bp)
+            # Many first purchases may get here at once: ON CONFLICT DO NOTHING lets all but one insert nothing.
+            Tier.objects.bulk_create([Tier(code=code, name=name, name_en=name_en, rank=rank,
+                                           min_monthly_shipments=threshold, discount_bp=bp)
+                                      for code, name, name_en, rank, threshold, bp in DEFAULT_TIERS],
+                                     ignore_conflicts=True)
         settings, _ = TierSettings.objects.get_or_create(
             pk=1, defaults={"grace_tier": Tier.objects.filter(code="silver").first()})
     return settings
