@@ -79,7 +79,7 @@ def test_launch_assigns_everybody_persistently_and_delivers_to_treatment_only(se
     # The offer is on the treatment merchants' CRM timelines, not on control's.
     logged = Activity.objects.filter(kind="offer", ref=campaign.public_id)
     assert set(logged.values_list("merchant_id", flat=True)) == treated
-    assert logged.first().summary == "双11 红包: 新客红包 ¥3"
+    assert logged.first().summary == "双11 红包: 红包「新客红包 ¥3」 / the coupon “新客红包 ¥3”"
 
 
 def test_stop_then_relaunch_keeps_arms_and_enrols_newcomers(segment, coupon, population):

@@ -64,8 +64,9 @@ def test_a_merchant_without_history_is_low_risk(db, today):
 def test_volume_with_baseline_gives_the_last_days_and_the_baseline_before_each(merchants):
     dates, actual, baseline = volume_with_baseline(merchants[0], days=90)
     assert len(dates) == len(actual) == len(baseline) == 90
-    assert dates[-1] == TODAY and dates[0] == TODAY - dt.timedelta(days=89)
-    assert actual[-1] == 0 and actual[-2] == 40  # today has no rollup yet
+    yesterday = TODAY - dt.timedelta(days=1)
+    assert dates[-1] == yesterday and dates[0] == yesterday - dt.timedelta(days=89)  # today is not complete yet
+    assert actual[-1] == 40
     # A flat 40 a day outside the calendar: the baseline is exactly 40.
-    assert baseline[-2] == 40.0
+    assert baseline[-1] == 40.0
     assert all(b is not None for b in baseline)

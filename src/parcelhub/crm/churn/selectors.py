@@ -74,10 +74,12 @@ def _standing_risk(standing: detector.Standing, row: int) -> ChurnRisk:
 
 
 def volume_with_baseline(merchant: Merchant, days: int = 90) -> tuple[list[dt.date], list[int], list[float | None]]:
-    """The last `days` days (through today) of shipments and the seasonal baseline the detector held for each of
-    them (None where the merchant had too little history)."""
+    """The last `days` complete days (through yesterday: today's rollup is not written until the night, so it would
+    always draw as a drop) of shipments and the seasonal baseline the detector held for each of them (None where
+    the merchant had too little history)."""
     history = ChurnSettings.current().history_days
-    matrix = volume_matrix(last=clock.today(), days=days + history, merchant_ids=[merchant.pk])
+    yesterday = clock.today() - dt.timedelta(days=1)
+    matrix = volume_matrix(last=yesterday, days=days + history, merchant_ids=[merchant.pk])
     series = matrix.series(merchant.pk)
     base = detector.baseline(series[None, :], matrix.start)
     ready = base.ready[-days:, 0]

@@ -8,7 +8,7 @@ from parcelhub.marketing.campaigns.models import Assignment, Campaign, RegionalP
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     # Read-mostly: launching and stopping go through the console, which assigns arms and delivers offers.
-    list_display = ("public_id", "name", "state", "starts_on", "ends_on", "control_bp")
+    list_display = ("public_id", "name", "state", "offer_kind", "starts_on", "ends_on", "control_bp")
     list_filter = ("state",)
     search_fields = ("public_id", "name")
     readonly_fields = ("public_id", "state", "launched_at", "stopped_at", "created_by", "idempotency_key",

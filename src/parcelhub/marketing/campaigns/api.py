@@ -16,6 +16,7 @@ from parcelhub.accounts.models import OperatorRole
 from parcelhub.core.errors import DomainError
 from parcelhub.marketing.campaigns import presentation, selectors, services
 from parcelhub.marketing.campaigns.models import Campaign, OfferKind, RegionalPush
+from parcelhub.marketing.campaigns.offers import offer_label, offer_labels
 
 router = Router(tags=["campaigns"], auth=OperatorSessionAuth(OperatorRole.MARKETING))
 
@@ -24,8 +25,9 @@ class CampaignIn(Schema):
     name: str
     description: str = ""
     segment: str = Field(..., description="a saved segment's id (seg_…)")
-    offer_kind: str = Field(OfferKind.COUPON, description="`coupon`")
-    offer: str = Field(..., description="the coupon's id (cpn_…)")
+    offer_kind: str = Field(OfferKind.COUPON, description="`coupon`, `package` or `bonus`")
+    offer: str = Field("", description="the coupon's id (cpn_…) or the package's (pkg_…); empty for bonus")
+    offer_amount_fen: int = Field(0, description="bonus credit per treated merchant, fen (bonus only; 1 … 100000)")
     control_bp: int = Field(1000, description="share held out, in basis points (1000 = 10 %; 0 … 5000)")
     starts_on: dt.date
     ends_on: dt.date
@@ -41,6 +43,8 @@ class CampaignOut(Schema):
     segment: str
     offer_kind: str
     offer: str
+    offer_amount_fen: int
+    offer_name: str = Field(..., description="the coupon's or package's name, or the bonus credit and its amount")
     control_bp: int
     starts_on: dt.date
     ends_on: dt.date
@@ -79,11 +83,14 @@ class PushOut(Schema):
     pre_days: int
 
 
-def _campaign_payload(campaign: Campaign) -> dict:
+def _campaign_payload(campaign: Campaign, offer_name: str | None = None) -> dict:
     """`campaign` comes from selectors.campaigns(), which counts the arms."""
+    if offer_name is None:
+        offer_name = offer_label(campaign.offer_kind, campaign.offer_ref, campaign.offer_amount_fen)
     return {"id": campaign.public_id, "name": campaign.name, "description": campaign.description,
             "state": campaign.state, "segment": campaign.segment.public_id, "offer_kind": campaign.offer_kind,
-            "offer": campaign.offer_ref, "control_bp": campaign.control_bp, "starts_on": campaign.starts_on,
+            "offer": campaign.offer_ref, "offer_amount_fen": campaign.offer_amount_fen, "offer_name": offer_name,
+            "control_bp": campaign.control_bp, "starts_on": campaign.starts_on,
             "ends_on": campaign.ends_on, "pre_days": campaign.pre_days, "post_days": campaign.post_days,
             "treatment": campaign.treatment, "control": campaign.control,
             "launched_at": campaign.launched_at, "stopped_at": campaign.stopped_at}
@@ -97,7 +104,9 @@ def _push_payload(push: RegionalPush) -> dict:
 
 @router.get("/campaigns", response=list[CampaignOut], summary="Campaigns, newest first")
 def campaign_list(request):
-    return [_campaign_payload(c) for c in selectors.campaigns()]
+    campaigns = list(selectors.campaigns())
+    names = offer_labels([(c.offer_kind, c.offer_ref, c.offer_amount_fen) for c in campaigns])
+    return [_campaign_payload(c, names[(c.offer_kind, c.offer_ref, c.offer_amount_fen)]) for c in campaigns]
 
 
 def _replay(request: HttpRequest, key: str, body_hash: str):
@@ -120,7 +129,8 @@ def campaign_create(request, payload: CampaignIn):
     try:
         campaign = services.campaign_create(
             name=payload.name, description=payload.description, segment=selectors.segment_get(payload.segment),
-            offer_kind=payload.offer_kind, offer_ref=payload.offer, control_bp=payload.control_bp,
+            offer_kind=payload.offer_kind, offer_ref=payload.offer, offer_amount_fen=payload.offer_amount_fen,
+            control_bp=payload.control_bp,
             starts_on=payload.starts_on, ends_on=payload.ends_on, pre_days=payload.pre_days,
             post_days=payload.post_days, actor=request.auth, idempotency_key=key, request_hash=body_hash)
     except IntegrityError:

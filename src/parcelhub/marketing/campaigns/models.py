@@ -10,13 +10,15 @@ from parcelhub.core.ids import id_factory
 
 class OfferKind(models.TextChoices):
     COUPON = "coupon", _("Coupon")
+    PACKAGE = "package", _("Promotion package")
+    BONUS = "bonus", _("Bonus credit")
 
 
 class Campaign(models.Model):
     """An offer delivered to a merchant segment, with a persistent random holdout (control) to measure it against.
 
-    The offer is referenced by kind and public id rather than a foreign key so that further offer kinds (packages,
-    recharge bonuses) can be added without touching this table."""
+    The offer is referenced by kind and public id rather than a foreign key, so that one table serves every kind
+    (`offers.py` knows them): a coupon (cpn_…) or a package (pkg_…) by its id, bonus credit by its amount alone."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -30,7 +32,9 @@ class Campaign(models.Model):
     segment = models.ForeignKey("crm.Segment", on_delete=models.PROTECT, related_name="campaigns",
                                 verbose_name=_("segment"))
     offer_kind = models.CharField(_("offer"), max_length=16, choices=OfferKind.choices, default=OfferKind.COUPON)
-    offer_ref = models.CharField(_("offer id"), max_length=40)
+    offer_ref = models.CharField(_("offer id"), max_length=40, blank=True)
+    # Bonus credit given to each treated merchant; 0 for kinds that carry their own value (coupons, packages).
+    offer_amount_fen = models.BigIntegerField(_("offer amount (fen)"), default=0)
     # Basis points of the targeted merchants held out (1000 = 10 %).
     control_bp = models.PositiveIntegerField(_("control share"), default=1000)
     starts_on = models.DateField(_("starts on"))
@@ -52,6 +56,9 @@ class Campaign(models.Model):
         constraints = [
             models.CheckConstraint(name="campaign_dates_ordered", condition=models.Q(ends_on__gte=models.F("starts_on"))),
             models.CheckConstraint(name="campaign_control_share", condition=models.Q(control_bp__lte=10_000)),
+            models.CheckConstraint(name="campaign_offer_amount", condition=(
+                models.Q(offer_kind="bonus", offer_amount_fen__gt=0)
+                | (~models.Q(offer_kind="bonus") & models.Q(offer_amount_fen=0)))),
             models.UniqueConstraint(fields=["created_by", "idempotency_key"], name="campaign_idempotency_key",
                                     condition=~models.Q(idempotency_key="")),
         ]
@@ -83,7 +90,8 @@ class Assignment(models.Model):
     merchant = models.ForeignKey("accounts.Merchant", on_delete=models.CASCADE, related_name="campaign_assignments")
     arm = models.CharField(max_length=10, choices=Arm.choices)
     assigned_at = models.DateTimeField()
-    # The delivered offer (a coupon grant's public id); empty for control and for treatment not yet delivered.
+    # The delivered offer (a coupon grant's, package balance's or bonus ledger transaction's public id); empty for
+    # control and for treatment not yet delivered.
     delivered_ref = models.CharField(max_length=40, blank=True)
 
     class Meta:

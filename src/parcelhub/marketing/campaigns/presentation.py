@@ -54,10 +54,14 @@ def campaign_rows(report: CampaignReport) -> list[dict]:
 def campaign_summary(report: CampaignReport) -> dict:
     retention = report.retention
     return {
+        "offer_kind": report.campaign.offer_kind, "offer": report.campaign.offer_ref,
+        "offer_amount_fen": report.campaign.offer_amount_fen, "offer_name": report.offer_name,
         "treatment": report.n_treatment, "control": report.n_control, "delivered": report.delivered,
         "as_of": report.as_of,
         "windows": {code: {"first": w.first, "last": w.last, "days": w.days} for code, w in report.windows.items()},
+        # redeemed: coupons redeemed, labels used from gifted packages, or merchants who spent the bonus credit.
         "redeemed": report.redemptions.count, "cost_fen": report.redemptions.amount_fen,
+        "granted_fen": report.granted_fen,
         "incremental_margin_fen": _round("margin_fen", report.incremental_margin_fen),
         "incremental_margin_low_fen": _round("margin_fen", report.incremental_margin_low_fen),
         "incremental_margin_high_fen": _round("margin_fen", report.incremental_margin_high_fen),

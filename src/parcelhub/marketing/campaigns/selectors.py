@@ -18,9 +18,8 @@ from parcelhub.crm.segments import segment_merchants
 from parcelhub.geo.models import Region
 from parcelhub.insights.models import MerchantDay
 from parcelhub.marketing.campaigns import evaluation
-from parcelhub.marketing.campaigns.models import Assignment, Campaign, RegionalPush
-from parcelhub.marketing.campaigns.offers import Redemptions, offer_label, offer_redemptions
-from parcelhub.marketing.promotions.selectors import coupon_redemptions
+from parcelhub.marketing.campaigns.models import Assignment, Campaign, OfferKind, RegionalPush
+from parcelhub.marketing.campaigns.offers import Redemptions, offer_label, offer_redemptions, offer_uses
 
 METRICS = ("shipments", "revenue_fen", "margin_fen")
 
@@ -61,6 +60,7 @@ class CampaignReport:
     retention: evaluation.Estimate | None
     retention_window: str
     redemptions: Redemptions
+    granted_fen: int | None = None   # bonus credit given (bonus campaigns only)
     incremental_margin_fen: float | None = None
     incremental_margin_low_fen: float | None = None
     incremental_margin_high_fen: float | None = None
@@ -160,11 +160,11 @@ def campaign_windows(campaign: Campaign, as_of: dt.date) -> dict[str, Window]:
 
 
 def _redemptions_by_window(campaign: Campaign, windows: dict[str, Window]) -> dict[str, dict[int, int]]:
-    """Discounts given to each treatment merchant, by the window they were used in: added back to its margin so
-    that the promotion's cost is counted once, in the ROI, not also inside the margin difference."""
+    """Price cuts the offer gave each treatment merchant (coupon discounts, gifted package labels), by the window
+    they were used in: added back to its margin so that the promotion's cost is counted once, in the ROI, not also
+    inside the margin difference."""
     out: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    rows = coupon_redemptions(source=campaign.public_id).values_list("merchant_id", "discount_fen", "used_at")
-    for merchant_id, discount, used_at in rows:
+    for merchant_id, discount, used_at in offer_uses(campaign):
         day = timezone.localdate(used_at) if used_at else None
         for code, window in windows.items():
             if day is not None and window.first <= day <= window.last:
@@ -197,13 +197,15 @@ def campaign_report(campaign: Campaign, *, as_of: dt.date | None = None, level: 
                                       level=level)
             if result is not None:
                 results.append(MetricResult(metric, code, result, len(treated)))
+    last = windows.get("after", windows.get("during", windows["pre"])).last
     report = CampaignReport(
-        campaign=campaign, offer_name=offer_label(campaign.offer_kind, campaign.offer_ref), as_of=as_of,
-        windows=windows, n_treatment=len(treated), n_control=len(control), delivered=delivered, results=results,
-        retention=None, retention_window="", redemptions=offer_redemptions(source=campaign.public_id))
+        campaign=campaign, as_of=as_of, windows=windows, n_treatment=len(treated), n_control=len(control),
+        offer_name=offer_label(campaign.offer_kind, campaign.offer_ref, campaign.offer_amount_fen),
+        delivered=delivered, results=results, retention=None, retention_window="",
+        redemptions=offer_redemptions(campaign=campaign, until=last),
+        granted_fen=campaign.offer_amount_fen * delivered if campaign.offer_kind == OfferKind.BONUS else None)
     _add_retention(report, totals, treated, control, level)
     _add_roi(report)
-    last = windows.get("after", windows.get("during", windows["pre"])).last
     report.daily = _daily_means({"treatment": treated, "control": control}, windows["pre"].first, last)
     return report
 

@@ -17,12 +17,11 @@ from parcelhub.crm.segments import segment_merchants
 from parcelhub.crm.services import activity_log
 from parcelhub.marketing.campaigns import evaluation
 from parcelhub.marketing.campaigns.models import Assignment, Campaign, OfferKind, RegionalPush
-from parcelhub.marketing.campaigns.offers import offer_check, offer_deliver, offer_label
+from parcelhub.marketing.campaigns.offers import OfferText, offer_check, offer_deliver, offer_text
 from parcelhub.notify.models import Channel, Outbox
 from parcelhub.notify.outbox import enqueue_after_commit, owner_emails
 
 MAX_PERIOD_DAYS = 366
-PROMOTIONS_PATH = "/promotions/"
 _ADCODE = re.compile(r"^\d{6}$")
 
 
@@ -52,7 +51,8 @@ def _check_dates(starts_on: dt.date, ends_on: dt.date) -> None:
 
 
 def campaign_create(*, name: str, segment: Segment, offer_ref: str, starts_on: dt.date, ends_on: dt.date,
-                    offer_kind: str = OfferKind.COUPON, control_bp: int = 1000, pre_days: int = 28,
+                    offer_kind: str = OfferKind.COUPON, offer_amount_fen: int = 0, control_bp: int = 1000,
+                    pre_days: int = 28,
                     post_days: int = 28, description: str = "", actor=None, idempotency_key: str = "",
                     request_hash: str = "") -> Campaign:
     """A draft campaign. Nothing is delivered until it is launched."""
@@ -64,18 +64,18 @@ def campaign_create(*, name: str, segment: Segment, offer_ref: str, starts_on: d
     _check_dates(starts_on, ends_on)
     _check_days(pre_days, "pre_days", 7)
     _check_days(post_days, "post_days", 0)
-    if offer_kind not in OfferKind.values:
-        raise _invalid("offer_kind", "unknown offer kind", "未知的优惠类型")
-    offer_check(offer_kind, offer_ref)
+    offer_ref = (offer_ref or "").strip()
+    offer_check(offer_kind, offer_ref, offer_amount_fen)
     actor = actor if getattr(actor, "is_authenticated", False) else None
     with transaction.atomic():
         campaign = Campaign.objects.create(
             name=name, description=(description or "").strip()[:300], segment=segment, offer_kind=offer_kind,
-            offer_ref=offer_ref, control_bp=control_bp, starts_on=starts_on, ends_on=ends_on, pre_days=pre_days,
+            offer_ref=offer_ref, offer_amount_fen=offer_amount_fen, control_bp=control_bp, starts_on=starts_on, ends_on=ends_on, pre_days=pre_days,
             post_days=post_days, created_by=actor, idempotency_key=idempotency_key[:255],
             request_hash=request_hash)
         audit(action="campaign.create", actor=actor, target=campaign,
-              data={"segment": segment.public_id, "offer": offer_ref, "control_bp": control_bp})
+              data={"segment": segment.public_id, "offer_kind": offer_kind, "offer": offer_ref,
+                    "offer_amount_fen": offer_amount_fen, "control_bp": control_bp})
     return campaign
 
 
@@ -95,7 +95,7 @@ def campaign_launch(*, campaign: Campaign, actor=None) -> int:
         if locked.ends_on < clock.today():
             raise DomainError("campaign_over", "This campaign's end date has passed.", "该活动的结束日期已过。",
                               status=409)
-        offer_check(locked.offer_kind, locked.offer_ref)
+        offer_check(locked.offer_kind, locked.offer_ref, locked.offer_amount_fen)
         locked.state, locked.launched_at, locked.stopped_at = Campaign.State.LAUNCHED, clock.now(), None
         locked.save(update_fields=["state", "launched_at", "stopped_at"])
         added = _enrol(locked, actor=actor)
@@ -127,32 +127,30 @@ def _enrol(campaign: Campaign, *, actor) -> int:
                        arm=evaluation.arm_for(campaign.public_id, m.public_id, campaign.control_bp))
             for m in merchants]
     treated = [row.merchant for row in rows if row.arm == Assignment.Arm.TREATMENT]
-    delivered = offer_deliver(kind=campaign.offer_kind, ref=campaign.offer_ref, merchants=treated,
-                              source=campaign.public_id, actor=actor) if treated else {}
+    # Only treatment is handed to the offer: control receives nothing, ever.
+    delivered = offer_deliver(campaign=campaign, merchants=treated, actor=actor) if treated else {}
     for row in rows:
         row.delivered_ref = delivered.get(row.merchant_id, "")
     Assignment.objects.bulk_create(rows, batch_size=500)
-    _notify(campaign, list(delivered), now)
-    _log_offers(campaign, [m for m in treated if m.pk in delivered], delivered, actor)
+    if delivered:
+        text = offer_text(campaign, site_url=settings.SITE_URL)
+        _notify(text, list(delivered), now)
+        _log_offers(campaign, text, [m for m in treated if m.pk in delivered], delivered, actor)
     return len(rows)
 
 
-def _log_offers(campaign: Campaign, merchants: list, delivered: dict[int, str], actor) -> None:
+def _log_offers(campaign: Campaign, text: OfferText, merchants: list, delivered: dict[int, str], actor) -> None:
     """The offer on each treatment merchant's CRM timeline, so account managers see what it was sent."""
-    offer = offer_label(campaign.offer_kind, campaign.offer_ref)
+    summary = f"{campaign.name}: {text.zh} / {text.en}"
     for merchant in merchants:
-        activity_log(merchant=merchant, kind=Activity.Kind.OFFER, summary=f"{campaign.name}: {offer}", actor=actor,
-                     ref=campaign.public_id, details={"grant": delivered[merchant.pk]})
+        activity_log(merchant=merchant, kind=Activity.Kind.OFFER, summary=summary, actor=actor,
+                     ref=campaign.public_id, details={"offer_kind": campaign.offer_kind,
+                                                      "grant": delivered[merchant.pk]})
 
 
-def _notify(campaign: Campaign, merchant_ids: list[int], now: dt.datetime) -> None:
+def _notify(text: OfferText, merchant_ids: list[int], now: dt.datetime) -> None:
     """One email per treatment owner, written to the outbox in this transaction and sent after it commits."""
-    offer = offer_label(campaign.offer_kind, campaign.offer_ref)
-    url = f"{settings.SITE_URL}{PROMOTIONS_PATH}"
-    subject = f"A coupon for you / 您获得一张红包：{offer}"
-    body = (f"ParcelHub has added the coupon “{offer}” to your account. It is applied when you buy a label; "
-            f"see it on your promotions page: {url}\n\n"
-            f"ParcelHub 已向您的账户发放红包「{offer}」，购买面单时可直接抵扣。查看：{url}")
+    subject, body = text.subject, text.body
     emails = owner_emails(merchant_ids)
     rows = Outbox.objects.bulk_create([
         Outbox(merchant_id=merchant_id, channel=Channel.EMAIL, event_type="campaign.offer", recipient=email,

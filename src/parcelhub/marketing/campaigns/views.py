@@ -14,6 +14,7 @@ from parcelhub.core.errors import DomainError, NotFound
 from parcelhub.crm.models import Segment
 from parcelhub.marketing.campaigns import presentation, selectors, services
 from parcelhub.marketing.campaigns.forms import CampaignForm, RegionalPushForm
+from parcelhub.marketing.campaigns.models import OfferKind
 from parcelhub.marketing.campaigns.offers import offer_labels
 
 marketing_required = operator_required(OperatorRole.MARKETING)
@@ -29,9 +30,9 @@ def _get(getter, public_id: str):
 @marketing_required
 def campaign_list(request: HttpRequest) -> HttpResponse:
     campaigns = list(selectors.campaigns())
-    names = offer_labels([(c.offer_kind, c.offer_ref) for c in campaigns])
+    names = offer_labels([(c.offer_kind, c.offer_ref, c.offer_amount_fen) for c in campaigns])
     for campaign in campaigns:
-        campaign.offer_name = names[(campaign.offer_kind, campaign.offer_ref)]
+        campaign.offer_name = names[(campaign.offer_kind, campaign.offer_ref, campaign.offer_amount_fen)]
     pushes = list(selectors.regional_pushes())
     names = selectors.region_name_map([code for p in pushes for code in p.treated_regions + p.comparison_regions])
     for push in pushes:
@@ -42,7 +43,8 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
 
 def _form_error(form, exc: DomainError) -> None:
     field = (exc.details or {}).get("field") if isinstance(exc.details, dict) else None
-    mapping = {"control_bp": "control_percent", "offer_kind": "offer"}
+    mapping = {"control_bp": "control_percent", "offer_amount_fen": "amount_yuan",
+               "offer": "package" if form.cleaned_data.get("offer_kind") == OfferKind.PACKAGE else "offer"}
     field = mapping.get(field, field)
     form.add_error(field if field in form.fields else None, exc.localized())
 
@@ -55,7 +57,8 @@ def campaign_create(request: HttpRequest) -> HttpResponse:
         try:
             campaign = services.campaign_create(
                 name=data["name"], description=data["description"], segment=data["segment"],
-                offer_ref=data["offer"], control_bp=form.control_bp, starts_on=data["starts_on"],
+                offer_kind=data["offer_kind"], offer_ref=form.offer_ref, offer_amount_fen=form.offer_amount_fen,
+                control_bp=form.control_bp, starts_on=data["starts_on"],
                 ends_on=data["ends_on"], pre_days=data["pre_days"], post_days=data["post_days"], actor=request.user)
         except DomainError as exc:
             _form_error(form, exc)

@@ -118,13 +118,41 @@ def package_buy(*, merchant, package: Package, actor=None, price_fen: int | None
     return balance
 
 
+def package_gift(*, package: Package, merchants, source: str, actor=None) -> list[PackageBalance]:
+    """Give one balance of `package` to each of `merchants` free of charge (a campaign's offer): the same balance
+    `package_buy` makes with a price of 0, so no wallet charge, and labels are taken by the same pipeline offer.
+    Idempotent per (package, merchant, source): merchants already holding one from `source` are skipped. Returns
+    the balances created. A few queries for the whole batch, not per merchant."""
+    source = (source or "")[:64]
+    if not source:
+        raise _bad(["source"])
+    with transaction.atomic():
+        # The package's row lock serialises gifts of one package, so the check below sees every committed gift.
+        locked = Package.objects.select_for_update().get(pk=package.pk)
+        now = clock.now()
+        if not locked.is_active or now >= locked.use_until:
+            raise DomainError("package_unavailable", "This package is inactive or its labels can no longer be used.",
+                              "该大促包已停用或已过使用期限。", status=409)
+        merchant_ids = list(dict.fromkeys(m.pk for m in merchants))
+        held = set(PackageBalance.objects.filter(package=locked, source=source, merchant_id__in=merchant_ids)
+                   .values_list("merchant_id", flat=True))
+        balances = [PackageBalance(package=locked, merchant_id=pk, labels_total=locked.labels, paid_fen=0,
+                                   source=source, bought_at=now)
+                    for pk in merchant_ids if pk not in held]
+        PackageBalance.objects.bulk_create(balances, batch_size=500)
+        audit(action="package.gift", actor=actor, target=locked,
+              data={"source": source, "given": len(balances), "asked": len(merchant_ids)})
+    return balances
+
+
 def refund_quote(balance: PackageBalance, *, now: dt.datetime | None = None) -> tuple[int, str]:
     """(refund in fen, "" or the reason there is none) under the package's terms, pro rata rounded down."""
     now = now or clock.now()
     package = balance.package
     if balance.state != PackageBalance.State.ACTIVE:
         return 0, "already_refunded"
-    if package.refund_terms == RefundTerms.NONE:
+    # A gifted balance (paid_fen 0) has nothing to give back, whatever the package's terms.
+    if package.refund_terms == RefundTerms.NONE or balance.paid_fen <= 0:
         return 0, "not_refundable"
     if now > balance.bought_at + dt.timedelta(days=package.refund_days):
         return 0, "refund_window_closed"
