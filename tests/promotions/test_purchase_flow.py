@@ -17,6 +17,8 @@ from parcelhub.shipping import bulk
 from parcelhub.shipping.models import BulkPurchase
 from tests.shipping.conftest import AD_HOC_BODY, api_a, balance, fund, funded, make_order, post, world  # noqa: F401
 
+ZTO_COST_FEN = 350  # what the platform pays ZTO for the label (the small world's cost card)
+
 
 def buy(client, **choice):
     return post(client, "/api/v1/shipments", {**AD_HOC_BODY, "buy": {"rule": "cheapest", **choice}})
@@ -34,7 +36,13 @@ def test_a_package_label_is_prepaid_and_given_back_on_void(api_a, funded):
 
     assert body["total_fen"] == 0
     assert body["breakdown"][-1]["code"] == "package" and body["breakdown"][-1]["source_id"] == bought.public_id
-    assert balance(funded) == 9000 and not LedgerTransaction.objects.filter(reference=body["id"]).exists()
+    assert balance(funded) == 9000
+    # Nothing leaves the wallet, but the carrier's cost is booked against the revenue the package brought in.
+    charge = LedgerTransaction.objects.get(reference=body["id"])
+    assert [(line["code"], line["amount_fen"]) for line in charge.lines] == [
+        ("first_weight", 500), ("fuel_surcharge", 25), ("minimum_charge", 275), ("package", -800)]
+    assert sorted((e.account.code, e.amount_fen) for e in charge.entries.all()) == [
+        ("carrier_payable:zto", ZTO_COST_FEN), ("platform:revenue", -ZTO_COST_FEN)]
     bought.refresh_from_db()
     assert bought.labels_left == 1
     assert points_balance(funded) == 0
@@ -42,6 +50,10 @@ def test_a_package_label_is_prepaid_and_given_back_on_void(api_a, funded):
     assert post(api_a, f"/api/v1/shipments/{body['id']}/void").status_code == 200
     bought.refresh_from_db()
     assert bought.labels_left == 2 and PackageBalance.objects.get().uses.get().released_at is not None
+    refund = LedgerTransaction.objects.get(reverses=charge)
+    assert sorted((e.account.code, e.amount_fen) for e in refund.entries.all()) == [
+        ("carrier_payable:zto", -ZTO_COST_FEN), ("platform:revenue", ZTO_COST_FEN)]
+    assert balance(funded) == 9000
 
 
 def test_a_coupon_is_used_points_earned_and_all_given_back(api_a, funded):

@@ -7,7 +7,14 @@ from django.db.models.functions import Coalesce
 
 from parcelhub.accounts.models import Merchant
 from parcelhub.billing import ledger
-from parcelhub.billing.models import AccountKind, LedgerEntry, LedgerTransaction, Recharge, Wallet
+from parcelhub.billing.models import (
+    AccountKind,
+    LedgerEntry,
+    LedgerTransaction,
+    Recharge,
+    TransactionKind,
+    Wallet,
+)
 from parcelhub.core.errors import NotFound
 
 
@@ -37,6 +44,12 @@ def transactions_with_all_entries(merchant: Merchant) -> QuerySet[LedgerTransact
     return (LedgerTransaction.objects.filter(merchant=merchant).order_by("-created_at", "-id")
             .select_related("actor")
             .prefetch_related(Prefetch("entries", queryset=LedgerEntry.objects.select_related("account"))))
+
+
+def charge_exists(reference: str) -> bool:
+    """Whether `reference` (a shipment) was charged: labels bought from a package before their carrier cost was
+    booked have no charge to reverse."""
+    return LedgerTransaction.objects.filter(kind=TransactionKind.CHARGE, reference=reference).exists()
 
 
 def wallet_entry_of(txn: LedgerTransaction) -> LedgerEntry | None:

@@ -126,6 +126,31 @@ def wallet_charge(*, merchant: Merchant, amount_fen: int, cost_fen: int, carrier
     return txn
 
 
+def prepaid_label_post(*, merchant: Merchant, cost_fen: int, carrier_code: str, reference: str, memo: str = "",
+                       lines: list[tuple] | None = None, actor: User | None = None) -> LedgerTransaction:
+    """A label paid for in advance (a 大促包 package): nothing leaves the wallet, but the carrier is still owed its
+    cost, which comes out of the revenue the package booked when it was bought. The lines (list price, the
+    package's discount) add up to 0, so the statement shows the label and what paid for it; a void reverses it
+    with `wallet_refund` like any charge."""
+    _require_int(cost_fen, "cost_fen", minimum=1)
+    if not carrier_code or not reference:
+        raise DomainError("invalid_charge", "A charge needs a carrier code and a reference.",
+                          "扣款需要承运商代码和业务单号。")
+    line_payload = _lines_payload(lines, 0)
+    with transaction.atomic():
+        if LedgerTransaction.objects.filter(kind=TransactionKind.CHARGE, reference=reference).exists():
+            raise DomainError("already_charged", f"{reference} has already been charged.",
+                              f"{reference} 已扣款。", status=409)
+        txn = ledger.ledger_post(
+            kind=TransactionKind.CHARGE, merchant=merchant, reference=reference, memo=memo, lines=line_payload,
+            actor=actor, entries=[(ledger.carrier_payable_account(carrier_code), cost_fen),
+                                  (ledger.revenue_account(), -cost_fen)])
+        audit(action="wallet.charge", actor=actor, merchant=merchant, target=txn,
+              data={"reference": reference, "amount_fen": 0, "cost_fen": cost_fen, "carrier": carrier_code,
+                    "prepaid": True})
+    return txn
+
+
 def wallet_refund(*, reference: str, reason: str, actor: User | None = None) -> LedgerTransaction:
     """Reverse the charge for `reference` exactly, entry by entry and line by line; once."""
     charge = (LedgerTransaction.objects.select_related("merchant")

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from parcelhub.billing.services import wallet_charge, wallet_refund
+from parcelhub.billing.selectors import charge_exists
+from parcelhub.billing.services import prepaid_label_post, wallet_charge, wallet_refund
 from parcelhub.carriers.adapters.base import (
     Address,
     CarrierRefused,
@@ -205,13 +206,14 @@ def purchase_candidates(quotes: list[Quote], *, service_key: str | None = None,
 
 
 def _charge_and_book(shipment: Shipment, quote: Quote, actor):
-    # A label paid for by a prepaid package costs nothing now: there is nothing to take from the wallet.
-    if not shipment.test_mode and quote.total_fen > 0:
-        wallet_charge(merchant=shipment.merchant, amount_fen=quote.total_fen, cost_fen=quote.cost_fen,
-                      carrier_code=quote.carrier, reference=shipment.public_id,
-                      memo=f"{quote.service_name} {shipment.reference}".strip(),
-                      lines=[(line.code, line.amount_fen, line.label, line.source_id) for line in quote.breakdown],
-                      actor=actor)
+    if not shipment.test_mode:
+        # A label paid for by a prepaid package takes nothing from the wallet, but its carrier cost is booked.
+        charge = wallet_charge if quote.total_fen > 0 else prepaid_label_post
+        extra = {"amount_fen": quote.total_fen} if quote.total_fen > 0 else {}
+        charge(merchant=shipment.merchant, cost_fen=quote.cost_fen, carrier_code=quote.carrier,
+               reference=shipment.public_id, memo=f"{quote.service_name} {shipment.reference}".strip(),
+               lines=[(line.code, line.amount_fen, line.label, line.source_id) for line in quote.breakdown],
+               actor=actor, **extra)
     return adapter_for(quote.carrier).create_waybill(_waybill_request(shipment, quote))
 
 
@@ -290,7 +292,7 @@ def shipment_void(*, shipment: Shipment, actor=None) -> Shipment:
             raise DomainError("not_voidable", "Only a bought label can be voided.", "只有已购买的面单才能作废。",
                               status=409)
         adapter_for(locked.carrier_code).cancel_waybill(carrier=locked.carrier_code, waybill_no=locked.waybill_no)
-        if not locked.test_mode and locked.total_fen > 0:
+        if not locked.test_mode and (locked.total_fen > 0 or charge_exists(locked.public_id)):
             wallet_refund(reference=locked.public_id, reason="void", actor=actor)
         purchase_release(shipment=locked)
         locked.status, locked.voided_at = Shipment.Status.VOIDED, clock.now()
