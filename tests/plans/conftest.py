@@ -2,29 +2,16 @@
 
 from __future__ import annotations
 
-import pytest
-
-from tests.billing.conftest import Clock, assert_ledger_consistent, fund  # noqa: F401
-
-
-@pytest.fixture(autouse=True)
-def sandbox_payments(settings):
-    settings.PAYMENT_SANDBOX_ENABLED = True
-
-
-@pytest.fixture
-def clock_at(monkeypatch) -> Clock:
-    return Clock(monkeypatch)
-
-
-@pytest.fixture
-def mch_a(merchant_a):
-    return merchant_a[0]
-
-
-@pytest.fixture
-def mch_b(merchant_b):
-    return merchant_b[0]
+# The billing fixtures by name: pytest finds fixtures imported into a conftest.
+from tests.billing.conftest import (  # noqa: F401
+    Clock,
+    assert_ledger_consistent,
+    clock_at,
+    fund,
+    mch_a,
+    mch_b,
+    sandbox_payments,
+)
 
 
 def assert_bonus_consistent() -> None:
