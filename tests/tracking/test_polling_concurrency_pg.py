@@ -7,16 +7,11 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from parcelhub.accounts.models import Merchant
 from parcelhub.core import clock
-from parcelhub.geo.models import Region
-from parcelhub.geo.regions_data import load_regions
-from parcelhub.shipping import services
 from parcelhub.tracking.models import Tracking, TrackingEvent
 from parcelhub.tracking.polling import poll_due_trackings
 from tests.concurrency import in_threads
-from tests.rating.world import build_small_world
-from tests.shipping.conftest import fund
+from tests.tracking.pg_world import bought_parcels
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -30,15 +25,7 @@ def due(transactional_db, monkeypatch):
     if connection.vendor != "postgresql":
         pytest.skip("claim races are tested on PostgreSQL (SQLite serialises every writer)")
     monkeypatch.setattr(clock, "now", lambda: T0)
-    load_regions(Region)  # transactional tests flush the tables the migrations filled
-    build_small_world()
-    merchant = Merchant.objects.create(name="轮询并发商家", contact_name="测试", phone="13800138000",
-                                       origin_region_id="330782", origin_address="稠城街道工人北路1号")
-    fund(merchant, 100_000)
-    hangzhou = services.Party("张三", "13800138000", Region.objects.get(adcode="330106"), "文三路90号")
-    for _ in range(PARCELS):
-        draft = services.shipment_create(merchant=merchant, recipient=hangzhou, weight_g=1000)
-        services.shipment_buy(shipment=draft, service_key="zto.standard")
+    bought_parcels("轮询并发商家", PARCELS)
     monkeypatch.setattr(clock, "now", lambda: T0 + dt.timedelta(hours=1))
 
 
