@@ -22,6 +22,7 @@ from parcelhub.billing.bonus import bonus_credit_give
 from parcelhub.billing.models import AccountKind, LedgerEntry, TransactionKind
 from parcelhub.core import clock
 from parcelhub.core.errors import DomainError
+from parcelhub.core.money import format_fen
 from parcelhub.marketing.campaigns.models import Assignment, Campaign, OfferKind
 from parcelhub.marketing.promotions.models import Coupon, Package, PackageBalance, PackageUse
 from parcelhub.marketing.promotions.packages import package_gift
@@ -50,10 +51,6 @@ class OfferText:
     en: str
     subject: str
     body: str
-
-
-def yuan(fen: int) -> str:
-    return f"¥{fen // 100:,}.{fen % 100:02d}"
 
 
 def _error(code: str, field: str, en: str, zh: str) -> DomainError:
@@ -89,8 +86,8 @@ def offer_check(kind: str, ref: str, amount_fen: int = 0) -> Coupon | Package | 
                          "offer：赠送金不需要优惠编号，请填写金额")
         if type(amount_fen) is not int or not 0 < amount_fen <= BONUS_MAX_FEN:
             raise _error("invalid_campaign", "offer_amount_fen",
-                         f"offer_amount_fen: bonus credit between ¥0.01 and {yuan(BONUS_MAX_FEN)} per merchant",
-                         f"offer_amount_fen：每个商户的赠送金须在 ¥0.01 至 {yuan(BONUS_MAX_FEN)} 之间")
+                         f"offer_amount_fen: bonus credit between ¥0.01 and {format_fen(BONUS_MAX_FEN)} per merchant",
+                         f"offer_amount_fen：每个商户的赠送金须在 ¥0.01 至 {format_fen(BONUS_MAX_FEN)} 之间")
         return None
     if amount_fen != 0:
         raise _error("invalid_campaign", "offer_amount_fen",
@@ -108,7 +105,7 @@ def offer_check(kind: str, ref: str, amount_fen: int = 0) -> Coupon | Package | 
 
 
 def _bonus_label(amount_fen: int) -> str:
-    return _("Bonus credit %(amount)s") % {"amount": yuan(amount_fen)}
+    return _("Bonus credit %(amount)s") % {"amount": format_fen(amount_fen)}
 
 
 def offer_label(kind: str, ref: str, amount_fen: int = 0) -> str:
@@ -131,7 +128,7 @@ def offer_text(campaign: Campaign, *, site_url: str) -> OfferText:
     delivery runs outside any request, so it does not depend on the active language)."""
     kind = campaign.offer_kind
     if kind == OfferKind.BONUS:
-        amount = yuan(campaign.offer_amount_fen)
+        amount = format_fen(campaign.offer_amount_fen)
         zh, en = f"赠送金 {amount}", f"bonus credit of {amount}"
         url = f"{site_url}{WALLET_PATH}"
         subject = f"Bonus credit for you / 您获得赠送金：{amount}"
