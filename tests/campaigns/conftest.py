@@ -33,3 +33,14 @@ def population(db):
 @pytest.fixture
 def segment(population):
     return Segment.objects.create(name="小商品商户", definition={"industry": ["small_commodities"]})
+
+
+def fixed_id(campaign):
+    """Give a new campaign the id cmp_TEST<n> (n = its place among the test's campaigns). Arms are hashed from the
+    campaign's id, so a fixed id gives the same split on every run instead of a random one."""
+    from parcelhub.marketing.campaigns.models import Campaign
+
+    number = Campaign.objects.filter(pk__lte=campaign.pk).count()
+    Campaign.objects.filter(pk=campaign.pk).update(public_id=f"cmp_TEST{number}")
+    campaign.refresh_from_db()
+    return campaign

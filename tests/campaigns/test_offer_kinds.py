@@ -27,6 +27,7 @@ from parcelhub.marketing.promotions.models import Package, PackageBalance
 from parcelhub.marketing.promotions.offers import offers_consume, offers_for, offers_release
 from parcelhub.marketing.promotions.packages import package_create, package_gift, package_refund
 from parcelhub.notify.models import Outbox
+from tests.campaigns.conftest import fixed_id
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def make(segment, **fields) -> Campaign:
     values = {"name": "回流赠送", "segment": segment, "offer_kind": "bonus", "offer_ref": "",
               "offer_amount_fen": 2000, "starts_on": today, "ends_on": today + dt.timedelta(days=13),
               "control_bp": 3000} | fields
-    return services.campaign_create(**values)
+    return fixed_id(services.campaign_create(**values))
 
 
 def arms(campaign: Campaign) -> tuple[list[int], list[int]]:

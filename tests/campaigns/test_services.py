@@ -16,13 +16,14 @@ from parcelhub.marketing.campaigns import evaluation, services
 from parcelhub.marketing.campaigns.models import Assignment, Campaign
 from parcelhub.marketing.promotions.models import CouponGrant
 from parcelhub.notify.models import Outbox
+from tests.campaigns.conftest import fixed_id
 
 
 def make(segment, coupon, **fields) -> Campaign:
     today = clock.today()
     values = {"name": "双11 红包", "segment": segment, "offer_ref": coupon.public_id, "starts_on": today,
               "ends_on": today + dt.timedelta(days=13), "control_bp": 3000} | fields
-    return services.campaign_create(**values)
+    return fixed_id(services.campaign_create(**values))
 
 
 def test_create_is_a_draft_with_defaults(segment, coupon):
