@@ -175,7 +175,7 @@ def test_upgrade_is_checked_after_the_purchase_commits(api_a, funded, django_cap
     assert MerchantTier.objects.get(merchant=funded).tier.code == "silver"
 
 
-def test_a_package_label_is_not_charged_and_a_void_gives_the_label_back(api_a, funded):
+def test_a_package_label_takes_nothing_from_the_wallet_and_a_void_gives_the_label_back(api_a, funded):
     from parcelhub.marketing.promotions.models import PackageBalance
     from parcelhub.marketing.promotions.packages import package_buy, package_create
 
@@ -192,8 +192,11 @@ def test_a_package_label_is_not_charged_and_a_void_gives_the_label_back(api_a, f
                                       "label": "Package: 双11 中通 10 单 (10 labels left)",
                                       "source_id": balance_row.public_id}]
     assert balance(funded) == paid                                     # nothing taken from the wallet
-    assert not LedgerTransaction.objects.filter(kind=TransactionKind.CHARGE, reference=body["id"]).exists()
+    # A ¥0.00 charge whose lines net to zero: the label is on the statement with the package that paid for it.
+    charge = LedgerTransaction.objects.get(kind=TransactionKind.CHARGE, reference=body["id"])
+    assert sum(line["amount_fen"] for line in charge.lines) == 0 and charge.lines[-1]["code"] == "package"
     assert PackageBalance.objects.get(pk=balance_row.pk).labels_used == 1
     assert post(api_a, f"/api/v1/shipments/{body['id']}/void").status_code == 200
     assert PackageBalance.objects.get(pk=balance_row.pk).labels_used == 0
+    assert LedgerTransaction.objects.filter(kind=TransactionKind.REFUND, reverses=charge).count() == 1
     assert balance(funded) == paid
