@@ -52,8 +52,7 @@ def _check_dates(starts_on: dt.date, ends_on: dt.date) -> None:
 
 def campaign_create(*, name: str, segment: Segment, offer_ref: str, starts_on: dt.date, ends_on: dt.date,
                     offer_kind: str = OfferKind.COUPON, offer_amount_fen: int = 0, control_bp: int = 1000,
-                    pre_days: int = 28,
-                    post_days: int = 28, description: str = "", actor=None, idempotency_key: str = "",
+                    pre_days: int = 28, post_days: int = 28, description: str = "", actor=None, idempotency_key: str = "",
                     request_hash: str = "") -> Campaign:
     """A draft campaign. Nothing is delivered until it is launched."""
     name = _check_name(name)
@@ -70,8 +69,8 @@ def campaign_create(*, name: str, segment: Segment, offer_ref: str, starts_on: d
     with transaction.atomic():
         campaign = Campaign.objects.create(
             name=name, description=(description or "").strip()[:300], segment=segment, offer_kind=offer_kind,
-            offer_ref=offer_ref, offer_amount_fen=offer_amount_fen, control_bp=control_bp, starts_on=starts_on, ends_on=ends_on, pre_days=pre_days,
-            post_days=post_days, created_by=actor, idempotency_key=idempotency_key[:255],
+            offer_ref=offer_ref, offer_amount_fen=offer_amount_fen, control_bp=control_bp, starts_on=starts_on,
+            ends_on=ends_on, pre_days=pre_days, post_days=post_days, created_by=actor, idempotency_key=idempotency_key[:255],
             request_hash=request_hash)
         audit(action="campaign.create", actor=actor, target=campaign,
               data={"segment": segment.public_id, "offer_kind": offer_kind, "offer": offer_ref,
